@@ -59,12 +59,14 @@ extension ByteBuffer {
         return string
     }
 
-    /// A count-prefixed vector. The count is checked against the bytes left
-    /// (each element takes at least `minimumElementSize` bytes) before any
-    /// storage is reserved, so a hostile count cannot make us allocate.
+    /// A count-prefixed vector. Each element takes at least `minimumElementSize`
+    /// bytes, so a count whose elements could not fit in `limits.maxLength` is
+    /// refused, and one that cannot fit in the bytes at hand is truncated; storage
+    /// is reserved only for elements that could be present.
     @inlinable
     public mutating func readJuteVector<Element>(
         minimumElementSize: Int,
+        limits: JuteLimits = .default,
         field: StaticString = "vector",
         _ readElement: (inout ByteBuffer) throws(JuteError) -> Element
     ) throws(JuteError) -> [Element]? {
@@ -73,11 +75,15 @@ extension ByteBuffer {
         guard count >= 0 else {
             throw JuteError(.negativeLength, field: "\(field)", detail: "count \(count)")
         }
-        guard Int(count) <= readableBytes / max(minimumElementSize, 1) else {
+        let elementSize = max(minimumElementSize, 1)
+        guard Int(count) <= limits.maxLength / elementSize else {
             throw JuteError(
                 .lengthExceedsLimit, field: "\(field)",
-                detail: "count \(count) cannot fit in \(readableBytes) bytes"
+                detail: "count \(count) over limit \(limits.maxLength) bytes"
             )
+        }
+        guard Int(count) * elementSize <= readableBytes else {
+            throw JuteError.truncated(field, need: Int(count) * elementSize, have: readableBytes)
         }
         var elements: [Element] = []
         elements.reserveCapacity(Int(count))
@@ -89,7 +95,6 @@ extension ByteBuffer {
 
     /// A length, -1 meaning null, checked as Java's BinaryInputArchive.checkLength does.
     @inlinable
-    @usableFromInline
     mutating func readJuteLength(limits: JuteLimits, field: StaticString) throws(JuteError) -> Int? {
         let length = try readJuteInt(field: field)
         if length == -1 { return nil }

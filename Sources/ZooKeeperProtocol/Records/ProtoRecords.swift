@@ -98,9 +98,9 @@ public struct SetWatches: JuteRecord {
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.relativeZxid = try buffer.readJuteLong(field: "SetWatches.relativeZxid")
-        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.dataWatches[]")) ?? "" }
-        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.existWatches[]")) ?? "" }
-        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.childWatches[]")) ?? "" }
+        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.dataWatches[]")) ?? "" }
+        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.existWatches[]")) ?? "" }
+        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.childWatches[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -134,11 +134,11 @@ public struct SetWatches2: JuteRecord {
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.relativeZxid = try buffer.readJuteLong(field: "SetWatches2.relativeZxid")
-        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches2.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.dataWatches[]")) ?? "" }
-        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches2.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.existWatches[]")) ?? "" }
-        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches2.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.childWatches[]")) ?? "" }
-        self.persistentWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches2.persistentWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentWatches[]")) ?? "" }
-        self.persistentRecursiveWatches = try buffer.readJuteVector(minimumElementSize: 4, field: "SetWatches2.persistentRecursiveWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentRecursiveWatches[]")) ?? "" }
+        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.dataWatches[]")) ?? "" }
+        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.existWatches[]")) ?? "" }
+        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.childWatches[]")) ?? "" }
+        self.persistentWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentWatches[]")) ?? "" }
+        self.persistentRecursiveWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentRecursiveWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentRecursiveWatches[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -443,7 +443,7 @@ public struct CreateRequest: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateRequest.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateRequest.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.flags = try buffer.readJuteInt(field: "CreateRequest.flags")
     }
 
@@ -477,7 +477,7 @@ public struct CreateTTLRequest: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateTTLRequest.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTTLRequest.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateTTLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.flags = try buffer.readJuteInt(field: "CreateTTLRequest.flags")
         self.ttl = try buffer.readJuteLong(field: "CreateTTLRequest.ttl")
     }
@@ -748,7 +748,7 @@ public struct SetACLRequest: JuteRecord {
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "SetACLRequest.path")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "SetACLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.version = try buffer.readJuteInt(field: "SetACLRequest.version")
     }
 
@@ -975,7 +975,7 @@ public struct GetChildrenResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.children = try buffer.readJuteVector(minimumElementSize: 4, field: "GetChildrenResponse.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildrenResponse.children[]")) ?? "" }
+        self.children = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetChildrenResponse.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildrenResponse.children[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1017,7 +1017,7 @@ public struct GetChildren2Response: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.children = try buffer.readJuteVector(minimumElementSize: 4, field: "GetChildren2Response.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildren2Response.children[]")) ?? "" }
+        self.children = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetChildren2Response.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildren2Response.children[]")) ?? "" }
         self.stat = try Stat(juteFrom: &buffer, limits: limits)
     }
 
@@ -1041,7 +1041,7 @@ public struct GetACLResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "GetACLResponse.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "GetACLResponse.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.stat = try Stat(juteFrom: &buffer, limits: limits)
     }
 
@@ -1131,7 +1131,7 @@ public struct GetEphemeralsResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.ephemerals = try buffer.readJuteVector(minimumElementSize: 4, field: "GetEphemeralsResponse.ephemerals") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetEphemeralsResponse.ephemerals[]")) ?? "" }
+        self.ephemerals = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetEphemeralsResponse.ephemerals") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetEphemeralsResponse.ephemerals[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1151,7 +1151,7 @@ public struct WhoAmIResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.clientInfo = try buffer.readJuteVector(minimumElementSize: ClientInfo.juteMinimumSize, field: "WhoAmIResponse.clientInfo") { (element: inout ByteBuffer) throws(JuteError) -> ClientInfo in try ClientInfo(juteFrom: &element, limits: limits) }
+        self.clientInfo = try buffer.readJuteVector(minimumElementSize: ClientInfo.juteMinimumSize, limits: limits, field: "WhoAmIResponse.clientInfo") { (element: inout ByteBuffer) throws(JuteError) -> ClientInfo in try ClientInfo(juteFrom: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -52,7 +52,7 @@ public struct QuorumPacket: JuteRecord {
         self.type = try buffer.readJuteInt(field: "QuorumPacket.type")
         self.zxid = try buffer.readJuteLong(field: "QuorumPacket.zxid")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "QuorumPacket.data")
-        self.authinfo = try buffer.readJuteVector(minimumElementSize: Id.juteMinimumSize, field: "QuorumPacket.authinfo") { (element: inout ByteBuffer) throws(JuteError) -> Id in try Id(juteFrom: &element, limits: limits) }
+        self.authinfo = try buffer.readJuteVector(minimumElementSize: Id.juteMinimumSize, limits: limits, field: "QuorumPacket.authinfo") { (element: inout ByteBuffer) throws(JuteError) -> Id in try Id(juteFrom: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

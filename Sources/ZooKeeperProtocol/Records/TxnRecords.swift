@@ -83,7 +83,7 @@ public struct CreateTxnV0: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateTxnV0.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTxnV0.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateTxnV0.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxnV0.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.ephemeral = try buffer.readJuteBool(field: "CreateTxnV0.ephemeral")
     }
 
@@ -117,7 +117,7 @@ public struct CreateTxn: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateTxn.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.ephemeral = try buffer.readJuteBool(field: "CreateTxn.ephemeral")
         self.parentCVersion = try buffer.readJuteInt(field: "CreateTxn.parentCVersion")
     }
@@ -153,7 +153,7 @@ public struct CreateTTLTxn: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateTTLTxn.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTTLTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateTTLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.parentCVersion = try buffer.readJuteInt(field: "CreateTTLTxn.parentCVersion")
         self.ttl = try buffer.readJuteLong(field: "CreateTTLTxn.ttl")
     }
@@ -187,7 +187,7 @@ public struct CreateContainerTxn: JuteRecord {
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "CreateContainerTxn.path")
         self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateContainerTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "CreateContainerTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateContainerTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.parentCVersion = try buffer.readJuteInt(field: "CreateContainerTxn.parentCVersion")
     }
 
@@ -288,7 +288,7 @@ public struct SetACLTxn: JuteRecord {
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
         self.path = try buffer.readJuteUString(limits: limits, field: "SetACLTxn.path")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, field: "SetACLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
+        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
         self.version = try buffer.readJuteInt(field: "SetACLTxn.version")
     }
 
@@ -355,7 +355,7 @@ public struct CloseSessionTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.paths2Delete = try buffer.readJuteVector(minimumElementSize: 4, field: "CloseSessionTxn.paths2Delete") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "CloseSessionTxn.paths2Delete[]")) ?? "" }
+        self.paths2Delete = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "CloseSessionTxn.paths2Delete") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "CloseSessionTxn.paths2Delete[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -419,7 +419,7 @@ public struct MultiTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.txns = try buffer.readJuteVector(minimumElementSize: Txn.juteMinimumSize, field: "MultiTxn.txns") { (element: inout ByteBuffer) throws(JuteError) -> Txn in try Txn(juteFrom: &element, limits: limits) }
+        self.txns = try buffer.readJuteVector(minimumElementSize: Txn.juteMinimumSize, limits: limits, field: "MultiTxn.txns") { (element: inout ByteBuffer) throws(JuteError) -> Txn in try Txn(juteFrom: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

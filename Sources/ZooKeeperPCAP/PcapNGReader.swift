@@ -1,0 +1,260 @@
+import NIOCore
+
+/// Reads pcapng files held in memory.
+///
+/// Handles several sections (each with its own byte order and interfaces), Interface Description
+/// Blocks with `if_tsresol`/`if_tsoffset`, Enhanced, Simple and obsolete Packet Blocks, and skips
+/// every other block type. A truncated tail ends iteration and is reported through `truncation`.
+public struct PcapNGReader: Sendable {
+    /// What the reader knows about one interface of the current section.
+    public struct Interface: Sendable, Equatable {
+        public var linkType: LinkType
+        public var snapLength: UInt32
+        /// Timestamp ticks per second (from `if_tsresol`, default 10^6).
+        public var unitsPerSecond: UInt64
+        /// Seconds added to every timestamp (from `if_tsoffset`).
+        public var offsetSeconds: Int64
+    }
+
+    /// Byte order of the current section.
+    public private(set) var endianness: Endianness
+    /// Interfaces of the current section, indexed by interface ID.
+    public private(set) var interfaces: [Interface] = []
+    /// How many Section Header Blocks have been read so far.
+    public private(set) var sectionCount = 0
+    /// Set once `next()` has returned `nil` because the file ended inside a block.
+    public private(set) var truncation: CaptureError?
+
+    private let buffer: ByteBuffer
+    private var offset = 0
+
+    static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
+    static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
+
+    public init(_ bytes: ByteBuffer) throws(CaptureError) {
+        self.buffer = bytes.slice()
+        guard let type = self.buffer.getInteger(at: 0, endianness: .big, as: UInt32.self) else {
+            throw CaptureError(kind: .truncated, message: "file is shorter than a block type", offset: 0)
+        }
+        guard type == Self.sectionHeaderType else {
+            throw CaptureError(kind: .unknownFormat, message: "pcapng must start with a Section Header Block", offset: 0)
+        }
+        guard let order = self.buffer.getInteger(at: 8, endianness: .big, as: UInt32.self) else {
+            throw CaptureError(kind: .truncated, message: "file is shorter than a Section Header Block", offset: 0)
+        }
+        guard let endianness = Self.endianness(ofByteOrderMagic: order) else {
+            throw CaptureError(kind: .malformed, message: "bad byte-order magic 0x\(String(order, radix: 16))", offset: 8)
+        }
+        self.endianness = endianness
+    }
+
+    public init(bytes: [UInt8]) throws(CaptureError) {
+        try self.init(ByteBuffer(bytes: bytes))
+    }
+
+    static func endianness(ofByteOrderMagic bigEndianValue: UInt32) -> Endianness? {
+        switch bigEndianValue {
+        case 0x1A2B_3C4D: return .big
+        case 0x4D3C_2B1A: return .little
+        default: return nil
+        }
+    }
+
+    /// Returns the next packet, or `nil` at the end of the file (check `truncation`).
+    public mutating func next() throws(CaptureError) -> CapturedPacket? {
+        while true {
+            let remaining = self.buffer.readableBytes - self.offset
+            if remaining == 0 || self.truncation != nil {
+                return nil
+            }
+            guard remaining >= 12, let rawType = self.buffer.getInteger(at: self.offset, endianness: .big, as: UInt32.self) else {
+                return self.stopTruncated("block header needs 12 bytes, \(remaining) left")
+            }
+            if rawType == Self.sectionHeaderType {
+                // The byte order may change at every section; learn it before reading the length.
+                guard let order = self.buffer.getInteger(at: self.offset + 8, endianness: .big, as: UInt32.self),
+                      let endianness = Self.endianness(ofByteOrderMagic: order)
+                else {
+                    throw CaptureError(kind: .malformed, message: "bad byte-order magic in Section Header Block", offset: self.offset + 8)
+                }
+                self.endianness = endianness
+            }
+            let e = self.endianness
+            let type = self.buffer.getInteger(at: self.offset, endianness: e, as: UInt32.self) ?? 0
+            let length = Int(self.buffer.getInteger(at: self.offset + 4, endianness: e, as: UInt32.self) ?? 0)
+            guard length >= 12 else {
+                throw CaptureError(kind: .malformed, message: "block length \(length) is below the minimum of 12", offset: self.offset + 4)
+            }
+            guard length <= remaining else {
+                return self.stopTruncated("block of type 0x\(String(type, radix: 16)) claims \(length) bytes, \(remaining) left")
+            }
+            guard let body = self.buffer.getSlice(at: self.offset + 8, length: length - 12) else {
+                return self.stopTruncated("block body unreadable")
+            }
+            let blockOffset = self.offset
+            // Advance first: a malformed block must not make the reader loop on it forever.
+            self.offset += length
+            switch type {
+            case Self.sectionHeaderType:
+                try self.readSectionHeader(body, at: blockOffset)
+            case 1:
+                try self.readInterfaceDescription(body, at: blockOffset)
+            case 6:
+                return try self.readEnhancedPacket(body, at: blockOffset)
+            case 3:
+                return try self.readSimplePacket(body, at: blockOffset)
+            case 2:
+                return try self.readObsoletePacket(body, at: blockOffset)
+            default:
+                continue
+            }
+        }
+    }
+
+    private mutating func stopTruncated(_ message: String) -> CapturedPacket? {
+        self.truncation = CaptureError(kind: .truncated, message: message, offset: self.offset)
+        return nil
+    }
+
+    private mutating func readSectionHeader(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) {
+        guard let major = body.getInteger(at: 4, endianness: self.endianness, as: UInt16.self) else {
+            throw CaptureError(kind: .malformed, message: "Section Header Block too short", offset: blockOffset)
+        }
+        guard major == 1 else {
+            throw CaptureError(kind: .unsupportedVersion, message: "pcapng major version \(major)", offset: blockOffset + 12)
+        }
+        self.interfaces = []
+        self.sectionCount += 1
+    }
+
+    private mutating func readInterfaceDescription(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) {
+        let e = self.endianness
+        guard let linkType = body.getInteger(at: 0, endianness: e, as: UInt16.self),
+              let snap = body.getInteger(at: 4, endianness: e, as: UInt32.self)
+        else {
+            throw CaptureError(kind: .malformed, message: "Interface Description Block too short", offset: blockOffset)
+        }
+        var interface = Interface(linkType: LinkType(rawValue: UInt32(linkType)), snapLength: snap, unitsPerSecond: 1_000_000, offsetSeconds: 0)
+        for (code, value) in Self.options(in: body, from: 8, endianness: e) {
+            switch code {
+            case 9:  // if_tsresol
+                guard let resolution = value.getInteger(at: value.readerIndex, as: UInt8.self) else { continue }
+                interface.unitsPerSecond = try Self.unitsPerSecond(tsresol: resolution, at: blockOffset)
+            case 14:  // if_tsoffset
+                if let seconds = value.getInteger(at: value.readerIndex, endianness: e, as: Int64.self) {
+                    interface.offsetSeconds = seconds
+                }
+            default:
+                continue
+            }
+        }
+        self.interfaces.append(interface)
+    }
+
+    static func unitsPerSecond(tsresol: UInt8, at blockOffset: Int) throws(CaptureError) -> UInt64 {
+        let exponent = UInt64(tsresol & 0x7F)
+        if tsresol & 0x80 != 0 {
+            guard exponent < 64 else {
+                throw CaptureError(kind: .malformed, message: "if_tsresol 2^-\(exponent) is too fine", offset: blockOffset)
+            }
+            return 1 << exponent
+        }
+        guard exponent <= 19 else {
+            throw CaptureError(kind: .malformed, message: "if_tsresol 10^-\(exponent) is too fine", offset: blockOffset)
+        }
+        var units: UInt64 = 1
+        for _ in 0..<exponent { units *= 10 }
+        return units
+    }
+
+    /// Parses the TLV options that start at `start` in a block body; stops quietly at garbage.
+    static func options(in body: ByteBuffer, from start: Int, endianness e: Endianness) -> [(UInt16, ByteBuffer)] {
+        var result: [(UInt16, ByteBuffer)] = []
+        var position = start
+        while let code = body.getInteger(at: body.readerIndex + position, endianness: e, as: UInt16.self),
+              let length = body.getInteger(at: body.readerIndex + position + 2, endianness: e, as: UInt16.self),
+              code != 0,
+              let value = body.getSlice(at: body.readerIndex + position + 4, length: Int(length))
+        {
+            result.append((code, value))
+            position += 4 + (Int(length) + 3) & ~3
+        }
+        return result
+    }
+
+    private func interface(_ id: Int, at blockOffset: Int) throws(CaptureError) -> Interface {
+        guard id >= 0, id < self.interfaces.count else {
+            throw CaptureError(kind: .malformed, message: "packet refers to undeclared interface \(id)", offset: blockOffset)
+        }
+        return self.interfaces[id]
+    }
+
+    private func packet(
+        interfaceID: Int, timestampHigh: UInt32, timestampLow: UInt32, captured: UInt32, original: UInt32,
+        body: ByteBuffer, dataStart: Int, at blockOffset: Int
+    ) throws(CaptureError) -> CapturedPacket {
+        let interface = try self.interface(interfaceID, at: blockOffset)
+        guard let data = body.getSlice(at: body.readerIndex + dataStart, length: Int(captured)) else {
+            throw CaptureError(kind: .malformed, message: "captured length \(captured) exceeds the block", offset: blockOffset)
+        }
+        let ticks = UInt64(timestampHigh) << 32 | UInt64(timestampLow)
+        return CapturedPacket(
+            timestamp: .fromTicks(ticks, unitsPerSecond: interface.unitsPerSecond, offsetSeconds: interface.offsetSeconds),
+            linkType: interface.linkType,
+            data: data,
+            originalLength: Int(original),
+            interfaceIndex: interfaceID
+        )
+    }
+
+    private func readEnhancedPacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+        let e = self.endianness
+        let base = body.readerIndex
+        guard let id = body.getInteger(at: base, endianness: e, as: UInt32.self),
+              let high = body.getInteger(at: base + 4, endianness: e, as: UInt32.self),
+              let low = body.getInteger(at: base + 8, endianness: e, as: UInt32.self),
+              let captured = body.getInteger(at: base + 12, endianness: e, as: UInt32.self),
+              let original = body.getInteger(at: base + 16, endianness: e, as: UInt32.self)
+        else {
+            throw CaptureError(kind: .malformed, message: "Enhanced Packet Block too short", offset: blockOffset)
+        }
+        return try self.packet(
+            interfaceID: Int(id), timestampHigh: high, timestampLow: low, captured: captured, original: original,
+            body: body, dataStart: 20, at: blockOffset
+        )
+    }
+
+    private func readObsoletePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+        let e = self.endianness
+        let base = body.readerIndex
+        guard let id = body.getInteger(at: base, endianness: e, as: UInt16.self),
+              let high = body.getInteger(at: base + 4, endianness: e, as: UInt32.self),
+              let low = body.getInteger(at: base + 8, endianness: e, as: UInt32.self),
+              let captured = body.getInteger(at: base + 12, endianness: e, as: UInt32.self),
+              let original = body.getInteger(at: base + 16, endianness: e, as: UInt32.self)
+        else {
+            throw CaptureError(kind: .malformed, message: "Packet Block too short", offset: blockOffset)
+        }
+        return try self.packet(
+            interfaceID: Int(id), timestampHigh: high, timestampLow: low, captured: captured, original: original,
+            body: body, dataStart: 20, at: blockOffset
+        )
+    }
+
+    private func readSimplePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+        guard let original = body.getInteger(at: body.readerIndex, endianness: self.endianness, as: UInt32.self) else {
+            throw CaptureError(kind: .malformed, message: "Simple Packet Block too short", offset: blockOffset)
+        }
+        let interface = try self.interface(0, at: blockOffset)
+        // The captured length is implied: the original length, capped by snap length and block size.
+        var captured = min(Int(original), body.readableBytes - 4)
+        if interface.snapLength > 0 {
+            captured = min(captured, Int(interface.snapLength))
+        }
+        guard let data = body.getSlice(at: body.readerIndex + 4, length: captured) else {
+            throw CaptureError(kind: .malformed, message: "Simple Packet Block data unreadable", offset: blockOffset)
+        }
+        // Simple Packet Blocks carry no timestamp.
+        return CapturedPacket(timestamp: .zero, linkType: interface.linkType, data: data, originalLength: Int(original), interfaceIndex: 0)
+    }
+}
