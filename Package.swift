@@ -41,7 +41,9 @@ let package = Package(
             name: "zkdump",
             dependencies: ["ZooKeeperTraffic", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic"]),
+        // Counts allocations by replacing the C allocator: benchmarks only.
+        .target(name: "CMallocCounter"),
+        .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic", "CMallocCounter"]),
 
         .testTarget(name: "ZooKeeperJuteTests", dependencies: ["ZooKeeperJute"]),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),

@@ -65,11 +65,12 @@ public struct ClientConnectionDecoder: Sendable {
             return .connect(frame)
         case .established:
             guard let body = try Frame.read(from: &buffer, maxLength: maxFrameLength) else { return nil }
+            // Java answers a request whose body does not decode (MarshallingError), so
+            // its op is remembered even when decoding it fails.
+            if let header = ClientRequest.header(frameBody: body) { expectReply(xid: header.xid, op: OpCode(header.type)) }
             let request = try rewinding(&buffer, body) { () throws(JuteError) in
                 try ClientRequest(frameBody: body, limits: limits)
             }
-            if pending.count >= Self.pendingLimit { pending.removeAll() }
-            pending[request.xid] = request.op
             return .request(request)
         }
     }
@@ -92,6 +93,13 @@ public struct ClientConnectionDecoder: Sendable {
                 try decodeReply(body)
             }
         }
+    }
+
+    private mutating func expectReply(xid: Int32, op: OpCode) {
+        // Java answers every ping with xid -2, whatever xid the ping carried.
+        guard op != .ping else { return }
+        if pending.count >= Self.pendingLimit { pending.removeAll() }
+        pending[xid] = op
     }
 
     private mutating func decodeReply(_ frameBody: ByteBuffer) throws(JuteError) -> ServerMessage {

@@ -21,6 +21,12 @@ public struct ClientRequest: Hashable, Sendable {
         body = try RequestBody.decode(op: OpCode(header.type), from: bytes, limits: limits)
     }
 
+    /// The header alone, for a frame whose body does not decode.
+    public static func header(frameBody: ByteBuffer) -> RequestHeader? {
+        var bytes = frameBody
+        return try? RequestHeader(juteFrom: &bytes, limits: .default)
+    }
+
     public var xid: Int32 { header.xid }
     public var op: OpCode { OpCode(header.type) }
 

@@ -8,8 +8,10 @@ public enum RequestBody: Hashable, Sendable {
     /// create, create2, createContainer.
     case create(CreateRequest)
     case createTTL(CreateTTLRequest)
-    /// delete, deleteContainer.
     case delete(DeleteRequest)
+    /// deleteContainer: Java reads the whole body as a UTF-8 path with no length
+    /// prefix (it is the leader's ContainerManager that builds this request).
+    case deleteContainer(ByteBuffer)
     case exists(ExistsRequest)
     case getData(GetDataRequest)
     case setData(SetDataRequest)
@@ -48,7 +50,8 @@ public enum RequestBody: Hashable, Sendable {
             return .none
         case .create, .create2, .createContainer: return .create(try .init(juteBytes: bytes, limits: limits))
         case .createTTL: return .createTTL(try .init(juteBytes: bytes, limits: limits))
-        case .delete, .deleteContainer: return .delete(try .init(juteBytes: bytes, limits: limits))
+        case .delete: return .delete(try .init(juteBytes: bytes, limits: limits))
+        case .deleteContainer: return .deleteContainer(bytes)
         case .exists: return .exists(try .init(juteBytes: bytes, limits: limits))
         case .getData: return .getData(try .init(juteBytes: bytes, limits: limits))
         case .setData: return .setData(try .init(juteBytes: bytes, limits: limits))
@@ -79,6 +82,7 @@ public enum RequestBody: Hashable, Sendable {
         case .create(let r): r.writeJute(to: &buffer)
         case .createTTL(let r): r.writeJute(to: &buffer)
         case .delete(let r): r.writeJute(to: &buffer)
+        case .deleteContainer(var path): buffer.writeBuffer(&path)
         case .exists(let r): r.writeJute(to: &buffer)
         case .getData(let r): r.writeJute(to: &buffer)
         case .setData(let r): r.writeJute(to: &buffer)
@@ -109,6 +113,7 @@ public enum RequestBody: Hashable, Sendable {
         case .create(let r): r.path
         case .createTTL(let r): r.path
         case .delete(let r): r.path
+        case .deleteContainer(let path): String(decoding: path.readableBytesView, as: UTF8.self)
         case .exists(let r): r.path
         case .getData(let r): r.path
         case .setData(let r): r.path
