@@ -23,49 +23,37 @@ private struct SessionTraffic {
     var events: [WatcherEvent] = []
 }
 
-/// Pairs requests and replies per session (a session may span connections).
+/// Requests with their replies, and watch events, per session (a session may span connections).
 private func sessions(in messages: [DecodedMessage]) -> [Int64: SessionTraffic] {
-    var sessionOf: [ConnectionID: Int64] = [:]
-    var requests: [ConnectionID: [ClientRequest]] = [:]
     var result: [Int64: SessionTraffic] = [:]
+    for exchange in wireExchanges(messages).exchanges {
+        guard let session = exchange.session else { continue }
+        let request = exchange.request, reply = exchange.reply
+        var version: Int32?
+        switch request.body {
+        case .setData(let r): version = r.version
+        case .delete(let r): version = r.version
+        case .setACL(let r): version = r.version
+        default: break
+        }
+        var clientErrs: Set<Int32> = [reply.err.rawValue]
+        if case .multi(let multi) = reply.body, let failed = multi.results.first(where: { $0.err != .ok }) {
+            clientErrs.insert(failed.err.rawValue)
+        }
+        if request.op == .exists, reply.err == .noNode { clientErrs.insert(0) }
+        result[session, default: SessionTraffic()].exchanges.append(Exchange(
+            op: request.op.name ?? "\(request.op.rawValue)", path: request.body.path,
+            err: reply.err.rawValue, clientErrs: clientErrs, stat: reply.body.stat, version: version))
+    }
+    var sessionOf: [ConnectionID: Int64] = [:]
     for message in messages where message.proto == .client {
-        let connection = message.stream.connection
         switch message.content {
-        case .server(.connect(let frame)):
-            sessionOf[connection] = frame.response.sessionId
-        case .client(.request(let request)):
-            requests[connection, default: []].append(request)
-        case .server(.reply(let reply)):
-            // Java answers every ping with xid -2, whatever xid the ping carried.
-            guard let session = sessionOf[connection],
-                let index = requests[connection]?.firstIndex(where: {
-                    reply.xid == Xid.ping ? $0.op == .ping : $0.xid == reply.xid
-                })
-            else { continue }
-            let request = requests[connection]!.remove(at: index)
-            var version: Int32?
-            switch request.body {
-            case .setData(let r): version = r.version
-            case .delete(let r): version = r.version
-            case .setACL(let r): version = r.version
-            default: break
-            }
-            var clientErrs: Set<Int32> = [reply.err.rawValue]
-            if case .multi(let multi) = reply.body,
-                let failed = multi.results.first(where: { $0.err != .ok })
-            {
-                clientErrs.insert(failed.err.rawValue)
-            }
-            if request.op == .exists, reply.err == .noNode { clientErrs.insert(0) }
-            result[session, default: SessionTraffic()].exchanges.append(Exchange(
-                op: request.op.name ?? "\(request.op.rawValue)", path: request.body.path,
-                err: reply.err.rawValue, clientErrs: clientErrs, stat: reply.body.stat, version: version))
+        case .server(.connect(let frame)): sessionOf[message.stream.connection] = frame.response.sessionId
         case .server(.event(_, let event)):
-            if let session = sessionOf[connection] {
+            if let session = sessionOf[message.stream.connection] {
                 result[session, default: SessionTraffic()].events.append(event)
             }
-        default:
-            break
+        default: break
         }
     }
     return result
