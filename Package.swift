@@ -45,10 +45,13 @@ let package = Package(
         .target(name: "CMallocCounter"),
         .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic", "CMallocCounter"]),
 
+        // Helpers shared by the test targets (golden-byte builders, prefix checks).
+        .target(name: "ZooKeeperTestSupport", dependencies: [nioCore]),
+
         .testTarget(name: "ZooKeeperJuteTests", dependencies: ["ZooKeeperJute"]),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
-        .testTarget(name: "ZooKeeperQuorumProtocolTests", dependencies: ["ZooKeeperQuorumProtocol"]),
-        .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat"]),
+        .testTarget(name: "ZooKeeperQuorumProtocolTests", dependencies: ["ZooKeeperQuorumProtocol", "ZooKeeperTestSupport"]),
+        .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
         .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic"]),
     ],

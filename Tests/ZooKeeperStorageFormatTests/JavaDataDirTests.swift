@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ZooKeeperTestSupport
 import Testing
 import ZooKeeperJute
 import ZooKeeperProtocol

@@ -1,4 +1,5 @@
 import NIOCore
+import ZooKeeperTestSupport
 import Testing
 import ZooKeeperJute
 import ZooKeeperProtocol

@@ -1,20 +1,22 @@
 import NIOCore
 import Testing
 
+// Helpers the test targets share.
+
 // Builders for golden bytes: each call spells one Jute field, big-endian.
-func i32(_ value: Int32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
-func i64(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
+public func i32(_ value: Int32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
+public func i64(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
 /// A ustring or buffer: 4-byte length, then the bytes.
-func lengthPrefixed(_ bytes: [UInt8]) -> [UInt8] { i32(Int32(bytes.count)) + bytes }
-func ustr(_ text: String) -> [UInt8] { lengthPrefixed(Array(text.utf8)) }
+public func lengthPrefixed(_ bytes: [UInt8]) -> [UInt8] { i32(Int32(bytes.count)) + bytes }
+public func ustr(_ text: String) -> [UInt8] { lengthPrefixed(Array(text.utf8)) }
 
 extension ByteBuffer {
-    init(_ bytes: [UInt8]) { self.init(bytes: bytes) }
-    var bytes: [UInt8] { Array(readableBytesView) }
+    public init(_ bytes: [UInt8]) { self.init(bytes: bytes) }
+    public var bytes: [UInt8] { Array(readableBytesView) }
 }
 
 /// Every strict prefix must decode to nil and leave the buffer as it was.
-func expectEveryPrefixNeedsMore<T>(
+public func expectEveryPrefixNeedsMore<T>(
     _ bytes: [UInt8],
     sourceLocation: SourceLocation = #_sourceLocation,
     _ decode: (inout ByteBuffer) throws -> T?
@@ -28,7 +30,7 @@ func expectEveryPrefixNeedsMore<T>(
 }
 
 /// Feeds `bytes` one at a time, collecting every item `next` gives.
-func feedByteAtATime<Item>(_ bytes: [UInt8], _ next: (inout ByteBuffer) throws -> Item?) throws -> ([Item], leftover: Int) {
+public func feedByteAtATime<Item>(_ bytes: [UInt8], _ next: (inout ByteBuffer) throws -> Item?) throws -> ([Item], leftover: Int) {
     var buffer = ByteBuffer()
     var items: [Item] = []
     for byte in bytes {
