@@ -59,11 +59,12 @@ public enum ZabPayload: Hashable, Sendable {
             guard let leader = data.readInteger(endianness: .big, as: Int64.self) else { throw invalid("\(size) bytes, no leader id") }
             self = .informAndActivate(suggestedLeader: leader, txn: try txn(data))
         case .followerInfo, .observerInfo:
-            guard size == LearnerInfo.juteMinimumSize else {
+            // Older learners send 8 or 12 bytes; those stay raw.
+            guard size == LearnerInfo.juteMinimumSize, let info = try? data.readJuteRecord(LearnerInfo.self) else {
                 self = .raw(data)
                 return
             }
-            self = .learnerInfo(try! data.readJuteRecord(LearnerInfo.self))
+            self = .learnerInfo(info)
         case .leaderInfo, .ackEpoch:
             guard size == 4 else { throw invalid("\(size) bytes, expected 4") }
             let value = data.readInteger(endianness: .big, as: Int32.self)!
