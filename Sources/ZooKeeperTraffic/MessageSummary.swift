@@ -15,6 +15,8 @@ extension DecodedMessage {
         case .client(.fourLetterWord), .client(.raw), .server(.fourLetterReply): "fourletter"
         case .election: "election"
         case .quorum: "quorum"
+        case .malformed: "malformed"
+        case .closed: "close"
         case .undecoded, .resynchronised: "undecoded"
         case .gap: "gap"
         }
@@ -52,6 +54,10 @@ extension DecodedMessage {
             return describe(item)
         case .quorum(let item):
             return describe(item)
+        case .malformed(let reason):
+            return "\(wireBytes.readableBytes) malformed bytes: \(reason)"
+        case .closed(let reason):
+            return "connection closed (\(reason))"
         case .undecoded(let reason):
             return "\(wireBytes.readableBytes) undecoded bytes: \(reason)"
         case .gap(let missing):

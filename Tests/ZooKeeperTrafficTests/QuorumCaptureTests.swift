@@ -40,6 +40,8 @@ import ZooKeeperTraffic
                 var whole = message.wireBytes
                 #expect(try decoder.next(from: &whole) == item)
                 zab[message.stream] = decoder
+            case .closed:
+                continue
             default:
                 Issue.record("\(capture): \(message.proto) \(message.summary)")
                 continue
