@@ -17,8 +17,10 @@ let package = Package(
         .library(name: "ZooKeeperStorageFormat", targets: ["ZooKeeperStorageFormat"]),
         .library(name: "ZooKeeperPCAP", targets: ["ZooKeeperPCAP"]),
         .library(name: "ZooKeeperTraffic", targets: ["ZooKeeperTraffic"]),
+        .library(name: "ZooKeeperDump", targets: ["ZooKeeperDump"]),
         .executable(name: "zkdump", targets: ["zkdump"]),
         .executable(name: "zk-codec-benchmark", targets: ["zk-codec-benchmark"]),
+        .executable(name: "zk-capture-benchmark", targets: ["zk-capture-benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -37,23 +39,28 @@ let package = Package(
             name: "ZooKeeperTraffic",
             dependencies: ["ZooKeeperPCAP", "ZooKeeperProtocol", "ZooKeeperQuorumProtocol", "ZooKeeperStorageFormat", nioCore]
         ),
+        // What zkdump prints: text and JSON lines, filters, statistics, txn log and snapshot dumps.
+        .target(name: "ZooKeeperDump", dependencies: ["ZooKeeperTraffic", "ZooKeeperStorageFormat", nioCore]),
         .executableTarget(
             name: "zkdump",
-            dependencies: ["ZooKeeperTraffic", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ZooKeeperDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Counts allocations by replacing the C allocator: benchmarks only.
         .target(name: "CMallocCounter"),
         .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic", "CMallocCounter"]),
+        // Times reading, reassembling and decoding one large synthesised capture.
+        .executableTarget(name: "zk-capture-benchmark", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
 
         // Helpers shared by the test targets (golden-byte builders, prefix checks).
-        .target(name: "ZooKeeperTestSupport", dependencies: [nioCore]),
+        .target(name: "ZooKeeperTestSupport", dependencies: ["ZooKeeperPCAP", "ZooKeeperTraffic", nioCore]),
 
         .testTarget(name: "ZooKeeperJuteTests", dependencies: ["ZooKeeperJute"]),
         .testTarget(name: "ZooKeeperProtocolTests", dependencies: ["ZooKeeperProtocol"]),
         .testTarget(name: "ZooKeeperQuorumProtocolTests", dependencies: ["ZooKeeperQuorumProtocol", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
-        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic"]),
+        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
+        .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

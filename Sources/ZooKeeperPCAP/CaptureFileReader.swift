@@ -9,21 +9,19 @@ public struct CaptureFileReader: Sendable {
         case pcapng
     }
 
-    private enum Underlying: Sendable {
-        case pcap(PcapFileReader)
-        case pcapng(PcapNGReader)
-    }
-
-    private var underlying: Underlying
+    // Two optionals rather than an enum with payloads: `next()` then advances the reader in
+    // place instead of copying it out and back for every packet.
+    private var pcap: PcapFileReader?
+    private var pcapng: PcapNGReader?
 
     public init(_ bytes: ByteBuffer) throws(CaptureError) {
         guard let magic = bytes.getInteger(at: bytes.readerIndex, endianness: .big, as: UInt32.self) else {
             throw CaptureError(kind: .truncated, message: "file is shorter than a magic number (\(bytes.readableBytes) bytes)", offset: 0)
         }
         if magic == PcapNGReader.sectionHeaderType {
-            self.underlying = .pcapng(try PcapNGReader(bytes))
+            self.pcapng = try PcapNGReader(bytes)
         } else if PcapFileReader.recognise(magicBigEndian: magic) != nil {
-            self.underlying = .pcap(try PcapFileReader(bytes))
+            self.pcap = try PcapFileReader(bytes)
         } else {
             throw CaptureError(kind: .unknownFormat, message: "neither pcap nor pcapng (magic 0x\(String(magic, radix: 16)))", offset: 0)
         }
@@ -34,29 +32,29 @@ public struct CaptureFileReader: Sendable {
     }
 
     public var format: Format {
-        switch self.underlying {
-        case .pcap: return .pcap
-        case .pcapng: return .pcapng
-        }
+        self.pcap != nil ? .pcap : .pcapng
     }
 
     /// Set once `next()` has returned `nil` because the file ended inside a record or block.
     public var truncation: CaptureError? {
-        switch self.underlying {
-        case .pcap(let reader): return reader.truncation
-        case .pcapng(let reader): return reader.truncation
-        }
+        self.pcap?.truncation ?? self.pcapng?.truncation
+    }
+
+    /// Bytes of the file read so far, for progress reports.
+    public var bytesConsumed: Int {
+        self.pcap?.bytesConsumed ?? self.pcapng?.bytesConsumed ?? 0
+    }
+
+    /// Size of the whole file.
+    public var totalBytes: Int {
+        self.pcap?.totalBytes ?? self.pcapng?.totalBytes ?? 0
     }
 
     /// Returns the next packet, or `nil` at the end of the file (check `truncation`).
     public mutating func next() throws(CaptureError) -> CapturedPacket? {
-        switch self.underlying {
-        case .pcap(var reader):
-            defer { self.underlying = .pcap(reader) }
-            return try reader.next()
-        case .pcapng(var reader):
-            defer { self.underlying = .pcapng(reader) }
-            return try reader.next()
+        if self.pcap != nil {
+            return try self.pcap!.next()
         }
+        return try self.pcapng?.next()
     }
 }

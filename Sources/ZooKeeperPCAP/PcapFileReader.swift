@@ -77,14 +77,16 @@ public struct PcapFileReader: Sendable {
         if remaining == 0 || self.truncation != nil {
             return nil
         }
-        let e = self.endianness
-        guard remaining >= self.recordHeaderLength,
-              let seconds = self.buffer.getInteger(at: self.offset, endianness: e, as: UInt32.self),
-              let fraction = self.buffer.getInteger(at: self.offset + 4, endianness: e, as: UInt32.self),
-              let captured = self.buffer.getInteger(at: self.offset + 8, endianness: e, as: UInt32.self),
-              let original = self.buffer.getInteger(at: self.offset + 12, endianness: e, as: UInt32.self)
-        else {
+        guard remaining >= self.recordHeaderLength else {
             return self.stopTruncated("record header needs \(self.recordHeaderLength) bytes, \(remaining) left")
+        }
+        // One access to the bytes for the four header fields: this runs for every packet.
+        let (seconds, fraction, captured, original) = self.buffer.withUnsafeReadableBytes { raw in
+            let fields = UnsafeRawBufferPointer(rebasing: raw[self.offset..<(self.offset + 16)])
+            return (
+                fields.field(at: 0, self.endianness), fields.field(at: 4, self.endianness),
+                fields.field(at: 8, self.endianness), fields.field(at: 12, self.endianness)
+            )
         }
         let dataStart = self.offset + self.recordHeaderLength
         guard Int(captured) <= self.buffer.readableBytes - dataStart,
@@ -105,8 +107,23 @@ public struct PcapFileReader: Sendable {
         )
     }
 
+    /// Bytes of the file read so far (header included), for progress reports.
+    public var bytesConsumed: Int { self.offset }
+
+    /// Size of the whole file.
+    public var totalBytes: Int { self.buffer.readableBytes }
+
     private mutating func stopTruncated(_ message: String) -> CapturedPacket? {
         self.truncation = CaptureError(kind: .truncated, message: message, offset: self.offset)
         return nil
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// A 32-bit field in the given byte order; the caller has checked the bounds.
+    @inline(__always)
+    func field(at offset: Int, _ endianness: Endianness) -> UInt32 {
+        let value = self.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        return endianness == .little ? UInt32(littleEndian: value) : UInt32(bigEndian: value)
     }
 }

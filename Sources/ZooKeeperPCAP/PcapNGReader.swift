@@ -111,6 +111,12 @@ public struct PcapNGReader: Sendable {
         }
     }
 
+    /// Bytes of the file read so far, for progress reports.
+    public var bytesConsumed: Int { self.offset }
+
+    /// Size of the whole file.
+    public var totalBytes: Int { self.buffer.readableBytes }
+
     private mutating func stopTruncated(_ message: String) -> CapturedPacket? {
         self.truncation = CaptureError(kind: .truncated, message: message, offset: self.offset)
         return nil

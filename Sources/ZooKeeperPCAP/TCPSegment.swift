@@ -93,7 +93,10 @@ public enum PacketDecoder {
     }
 
     public static func tcpSegment(inFrame frame: ByteBuffer, linkType: LinkType) -> Result<TCPSegment, SkipReason> {
-        LinkLayer.networkPacket(in: frame, linkType: linkType)
+        if let segment = self.commonCaseTCPSegment(inFrame: frame, linkType: linkType) {
+            return .success(segment)
+        }
+        return LinkLayer.networkPacket(in: frame, linkType: linkType)
             .flatMap(IPPacket.decode)
             .flatMap(TCPSegment.decode)
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeperJute
 import ZooKeeperPCAP
 import ZooKeeperProtocol

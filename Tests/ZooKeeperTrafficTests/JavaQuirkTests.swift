@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeperPCAP
 import ZooKeeperProtocol
 import ZooKeeperTraffic

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeperPCAP
 import ZooKeeperProtocol
 import ZooKeeperTraffic

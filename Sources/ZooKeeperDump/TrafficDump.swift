@@ -1,0 +1,83 @@
+import NIOCore
+import ZooKeeperJute
+import ZooKeeperPCAP
+import ZooKeeperTraffic
+
+/// `zkdump decode` and `zkdump stats` as library calls, so tests run exactly
+/// what the command runs.
+public enum TrafficDump {
+    public struct Options: Sendable {
+        public var ports = TrafficPorts()
+        public var limits = JuteLimits.default
+        public var json = false
+        public var colour = false
+        public var secrets = false
+        public var filter = TrafficFilter()
+        public var prefixDepth = 1
+
+        public init() {}
+    }
+
+    /// Decodes one capture file and emits a line per record that passes the filter.
+    /// `.problems` when something did not decode (undecoded bytes, gaps, an
+    /// unreadable tail); `.unusable` when the bytes are not a capture at all.
+    public static func decode(
+        fileName: String,
+        bytes: ByteBuffer,
+        options: Options,
+        emit: (String) -> Void,
+        warn: (String) -> Void
+    ) -> DumpExitStatus {
+        var status = DumpExitStatus.ok
+        let result = run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
+            if record.isUndecoded { status = .problems }
+            guard options.filter.matches(record) else { return }
+            emit(options.json ? record.json.text : record.text(colour: options.colour))
+        }
+        guard let result else { return .unusable }
+        return result == .ok ? status : result
+    }
+
+    /// Decodes one capture file into `stats`.
+    public static func collect(
+        fileName: String,
+        bytes: ByteBuffer,
+        options: Options,
+        into stats: inout TrafficStats,
+        warn: (String) -> Void
+    ) -> DumpExitStatus {
+        var status = DumpExitStatus.ok
+        let result = run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
+            if record.isUndecoded { status = .problems }
+            if options.filter.matches(record) { stats.add(record) }
+        }
+        guard let result else { return .unusable }
+        return result == .ok ? status : result
+    }
+
+    /// nil when the file is not a capture; `.problems` when its tail was unreadable.
+    private static func run(
+        fileName: String,
+        bytes: ByteBuffer,
+        options: Options,
+        warn: (String) -> Void,
+        _ each: (TrafficRecord) -> Void
+    ) -> DumpExitStatus? {
+        let decoded: CaptureDecoding
+        do {
+            decoded = try CaptureDecoder(ports: options.ports, limits: options.limits).decode(captureFile: bytes)
+        } catch {
+            warn("\(fileName): not a readable capture: \(error)")
+            return nil
+        }
+        var tracker = TrafficTracker(secrets: options.secrets)
+        for message in decoded.messages {
+            for record in tracker.records(for: message) { each(record) }
+        }
+        if let error = decoded.streams.readError {
+            warn("\(fileName): \(error)")
+            return .problems
+        }
+        return .ok
+    }
+}

@@ -1,0 +1,94 @@
+// Times the capture pipeline over one large capture, stage by stage:
+// (a) reading the file, (b) pcap parsing + TCP reassembly, (c) the full decode.
+//
+//   swift run -c release zk-capture-benchmark [--size-mb 256] [--file path] [--runs 1] [--stages abc]
+//
+// Without --file, a capture of --size-mb is synthesised from captures/*.pcap
+// and written to a temporary file, which is removed afterwards.
+import Foundation
+import NIOCore
+import ZooKeeperPCAP
+import ZooKeeperTestSupport
+import ZooKeeperTraffic
+
+struct Options {
+    var sizeMB = 256
+    var file: String?
+    var runs = 1
+    /// Run only these stages (e.g. "c" when profiling).
+    var stages: Set<Character> = ["a", "b", "c"]
+
+    init(_ arguments: ArraySlice<String>) throws {
+        var rest = arguments
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw Usage() }
+            switch flag {
+            case "--size-mb": guard let n = Int(value), n > 0 else { throw Usage() }; sizeMB = n
+            case "--file": file = value
+            case "--runs": guard let n = Int(value), n > 0 else { throw Usage() }; runs = n
+            case "--stages": stages = Set(value)
+            default: throw Usage()
+            }
+        }
+    }
+}
+
+struct Usage: Error, CustomStringConvertible {
+    var description: String { "usage: zk-capture-benchmark [--size-mb N] [--file path] [--runs N] [--stages abc]" }
+}
+
+/// Seconds taken by `body`, best of `runs`, with the last run's result.
+func time<T>(_ runs: Int, _ body: () throws -> T) rethrows -> (seconds: Double, result: T) {
+    var best = Double.infinity
+    var result: T?
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        result = try body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return (best, result!)
+}
+
+func report(_ stage: String, bytes: Int, seconds: Double, count: Int, unit: String) {
+    let padded = stage.padding(toLength: 28, withPad: " ", startingAt: 0)
+    print(String(format: "%@ %8.3f s %9.1f MB/s %12.0f %@/s (%d %@)",
+                 padded as NSString, seconds, Double(bytes) / 1e6 / seconds, Double(count) / seconds,
+                 unit as NSString, count, unit as NSString))
+}
+
+let options: Options
+do {
+    options = try Options(CommandLine.arguments.dropFirst())
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+
+var path = options.file ?? ""
+var temporary: URL?
+if options.file == nil {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("zk-capture-benchmark-\(getpid()).pcap")
+    let (seconds, _) = try time(1) {
+        try CaptureSynthesis.writeLargeCapture(to: url.path, targetBytes: options.sizeMB << 20)
+    }
+    print(String(format: "synthesised %@ in %.2f s", url.lastPathComponent as NSString, seconds))
+    path = url.path
+    temporary = url
+}
+defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+
+let (readSeconds, file) = try time(options.runs) { try FileReading.read(path) }
+let size = file.readableBytes
+print("file: \(size) bytes")
+if options.stages.contains("a") {
+    report("(a) read file", bytes: size, seconds: readSeconds, count: size, unit: "bytes")
+}
+if options.stages.contains("b") {
+    let (seconds, streams) = try time(options.runs) { try CaptureStreams.events(fromCaptureFile: file) }
+    report("(b) pcap + TCP reassembly", bytes: size, seconds: seconds, count: streams.packetCount, unit: "packets")
+    print("    \(streams.tcpSegmentCount) TCP segments, \(streams.events.count) events, \(streams.gapCount) gaps")
+}
+if options.stages.contains("c") {
+    let (seconds, decoded) = try time(options.runs) { try CaptureDecoder().decode(captureFile: file) }
+    report("(c) full decode", bytes: size, seconds: seconds, count: decoded.messages.count, unit: "messages")
+}
