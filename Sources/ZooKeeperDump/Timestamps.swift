@@ -3,7 +3,7 @@ import ZooKeeperPCAP
 extension CaptureTimestamp {
     /// ISO-8601 in UTC with microseconds: `2026-11-20T09:14:03.123456Z`.
     public var iso8601: String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let micros = Int(nanoseconds / 1000)
@@ -19,8 +19,9 @@ extension CaptureTimestamp {
 
 /// ISO-8601 in UTC with milliseconds, for the millisecond times ZooKeeper stores.
 public func iso8601(milliseconds: Int64) -> String {
-    let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-    let millis = milliseconds - seconds * 1000
+    // Floor division that cannot overflow, whatever a damaged file holds.
+    let seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0)
+    let millis = (milliseconds % 1000 + 1000) % 1000
     let full = CaptureTimestamp(seconds: seconds, nanoseconds: UInt32(millis) * 1_000_000).iso8601
     return String(full.dropLast(4)) + "Z"
 }

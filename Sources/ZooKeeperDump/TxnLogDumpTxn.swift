@@ -83,7 +83,9 @@ enum TxnLogDumpLines {
             line.field("paths2Delete", text, json: "paths2delete", paths.map { .array($0.map(JSONLine.Value.string)) } ?? .null)
         case .error(let txn):
             let code = ErrorCode(txn.err)
-            line.field("err", "\(code)(\(txn.err))", json: "err", .string(code.description))
+            // Known codes as `NoAuth(-102)`, others as `unknown(-999)`; JSON has err_code too.
+            let text = code.name.map { "\($0)(\(txn.err))" } ?? code.description
+            line.field("err", text, json: "err", .string(code.description))
             line.json.set("err_code", Int(txn.err))
         case .multi(let ops):
             line.text("ops=\(ops.count)")

@@ -30,55 +30,94 @@ public struct CaptureStreamsResult: Sendable {
     }
 }
 
-/// One-call path from capture file bytes to TCP stream events, shared by the CLI and tests.
+extension CaptureStreamsResult {
+    /// The statistics of a stream with the events it delivered.
+    public init(statistics: CaptureStreamStatistics, events: [TCPStreamEvent]) {
+        self.init(
+            events: events, format: statistics.format, packetCount: statistics.packetCount,
+            tcpSegmentCount: statistics.tcpSegmentCount, skipped: statistics.skipped, readError: statistics.readError
+        )
+    }
+}
+
+/// One-call paths from capture file bytes to TCP stream events, shared by the CLI and tests.
 public enum CaptureStreams {
     /// Reads every packet, orders them by timestamp (stable, so equal times keep file order;
-    /// pcapng interfaces may interleave out of order), decodes TCP and reassembles.
+    /// pcapng interfaces may interleave out of order), decodes TCP and reassembles, collecting
+    /// every event. `reordering` bounds how far out of order packets may be; by default
+    /// unbounded, i.e. a full sort of the file's packets.
     ///
     /// Throws only if the bytes are not a readable capture file at all.
     public static func events(
         fromCaptureFile bytes: ByteBuffer,
-        configuration: TCPReassembler.Configuration = .init()
+        configuration: TCPReassembler.Configuration = .init(),
+        reordering: PacketReordering = .unbounded
     ) throws(CaptureError) -> CaptureStreamsResult {
-        var reader = try CaptureFileReader(bytes)
-        var packets: [CapturedPacket] = []
-        var readError: CaptureError?
-        do {
-            while let packet = try reader.next() {
-                packets.append(packet)
-            }
-            readError = reader.truncation
-        } catch {
-            readError = error
+        var events: [TCPStreamEvent] = []
+        let statistics = try self.forEachEvent(inCaptureFile: bytes, configuration: configuration, reordering: reordering) {
+            events.append($0)
         }
-
-        let order = packets.indices.sorted { lhs, rhs in
-            let (a, b) = (packets[lhs].timestamp, packets[rhs].timestamp)
-            return a != b ? a < b : lhs < rhs
-        }
-
-        var reassembler = TCPReassembler(configuration: configuration)
-        var result = CaptureStreamsResult(
-            events: [], format: reader.format, packetCount: packets.count, tcpSegmentCount: 0, skipped: [:], readError: readError
-        )
-        for index in order {
-            let packet = packets[index]
-            switch PacketDecoder.tcpSegment(in: packet) {
-            case .success(let segment):
-                result.tcpSegmentCount += 1
-                reassembler.process(segment, at: packet.timestamp, into: &result.events)
-            case .failure(let reason):
-                result.skipped[reason, default: 0] += 1
-            }
-        }
-        reassembler.finish(into: &result.events)
-        return result
+        return CaptureStreamsResult(statistics: statistics, events: events)
     }
 
     public static func events(
         fromCaptureFile bytes: [UInt8],
-        configuration: TCPReassembler.Configuration = .init()
+        configuration: TCPReassembler.Configuration = .init(),
+        reordering: PacketReordering = .unbounded
     ) throws(CaptureError) -> CaptureStreamsResult {
-        try self.events(fromCaptureFile: ByteBuffer(bytes: bytes), configuration: configuration)
+        try self.events(fromCaptureFile: ByteBuffer(bytes: bytes), configuration: configuration, reordering: reordering)
+    }
+
+    /// Streams a capture file's events to `body` as the packets are read, holding nothing but
+    /// the reordering window and the reassembler's out-of-order segments.
+    ///
+    /// `progress` gets the fraction of the file read, about every 1% and once with 1 at the end.
+    /// Throws only if the bytes are not a readable capture file at all; a damaged tail ends the
+    /// stream and is reported in the statistics' `readError`.
+    public static func forEachEvent(
+        inCaptureFile bytes: ByteBuffer,
+        configuration: TCPReassembler.Configuration = .init(),
+        reordering: PacketReordering = .default,
+        progress: ((Double) -> Void)? = nil,
+        _ body: (TCPStreamEvent) -> Void
+    ) throws(CaptureError) -> CaptureStreamStatistics {
+        var stream = try CaptureEventStream(captureFile: bytes, configuration: configuration, reordering: reordering)
+        var reporter = ProgressReporter(totalBytes: bytes.readableBytes, progress: progress)
+        var events: [TCPStreamEvent] = []
+        while stream.next(into: &events) {
+            for event in events {
+                body(event)
+            }
+            events.removeAll(keepingCapacity: true)
+            reporter.update(bytesRead: stream.bytesRead)
+        }
+        reporter.finish()
+        return stream.statistics
+    }
+}
+
+/// Calls a progress callback about every 1% of a file, with an integer comparison per packet.
+public struct ProgressReporter {
+    private let totalBytes: Int
+    private let progress: ((Double) -> Void)?
+    private var nextReport: Int
+
+    public init(totalBytes: Int, progress: ((Double) -> Void)?) {
+        self.totalBytes = max(1, totalBytes)
+        self.progress = progress
+        self.nextReport = progress == nil ? .max : self.totalBytes / 100
+    }
+
+    @inline(__always)
+    public mutating func update(bytesRead: Int) {
+        guard bytesRead >= self.nextReport, let progress = self.progress else { return }
+        progress(min(1, Double(bytesRead) / Double(self.totalBytes)))
+        self.nextReport = bytesRead + max(1, self.totalBytes / 100)
+    }
+
+    /// Reports completion (once, and only if there is a callback).
+    public mutating func finish() {
+        self.progress?(1)
+        self.nextReport = .max
     }
 }

@@ -25,6 +25,18 @@ struct StreamState: Sendable {
     var finOffset: Int64?
     var finished = false
 
+    /// The first segment seen in this direction: a SYN's sequence number is the initial one,
+    /// anything else is where the capture joined the stream.
+    mutating func start(sequence: UInt32, isSYN: Bool) {
+        self.started = true
+        if isSYN {
+            self.initialSequence = sequence
+            self.nextSequence = sequence &+ 1
+        } else {
+            self.nextSequence = sequence
+        }
+    }
+
     func offset(ofSequence sequence: UInt32) -> Int64 {
         self.delivered + Int64(Int32(bitPattern: sequence &- self.nextSequence))
     }
@@ -39,8 +51,12 @@ struct StreamState: Sendable {
         let end = offset + Int64(bytes.readableBytes)
         guard end > self.delivered else { return }
         let skip = Int(self.delivered - offset)
-        guard let fresh = bytes.getSlice(at: bytes.readerIndex + skip, length: bytes.readableBytes - skip) else { return }
-        events.append(.data(stream, fresh, time))
+        if skip == 0 {
+            events.append(.data(stream, bytes, time))  // the usual case: no overlap to cut off
+        } else {
+            guard let fresh = bytes.getSlice(at: bytes.readerIndex + skip, length: bytes.readableBytes - skip) else { return }
+            events.append(.data(stream, fresh, time))
+        }
         self.advance(to: end)
     }
 

@@ -33,6 +33,11 @@ public struct TCPReassembler: Sendable {
                 (self.low, self.high) = (b, a)
             }
         }
+
+        // One word for the hasher instead of every field: this is looked up for every segment.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(self.low.hashWord &* 0x9E37_79B9_7F4A_7C15 ^ self.high.hashWord)
+        }
     }
 
     private struct Connection: Sendable {
@@ -42,13 +47,15 @@ public struct TCPReassembler: Sendable {
         var serverToClient = StreamState()
         var closed = false
 
+        // `_modify` lets callers change one direction's state in place, without copying it
+        // (and its buffered segments) out and back.
         subscript(direction: StreamDirection) -> StreamState {
             get { direction == .clientToServer ? self.clientToServer : self.serverToClient }
-            set {
+            _modify {
                 if direction == .clientToServer {
-                    self.clientToServer = newValue
+                    yield &self.clientToServer
                 } else {
-                    self.serverToClient = newValue
+                    yield &self.serverToClient
                 }
             }
         }
@@ -59,7 +66,12 @@ public struct TCPReassembler: Sendable {
     }
 
     public let configuration: Configuration
-    private var connections: [Key: Connection] = [:]
+    /// Every connection seen, closed ones included (late segments for them are ignored), in
+    /// an array so a segment's connection is changed in place; `slots` finds it by endpoints.
+    private var connections: [Connection] = []
+    private var slots: [Key: Int] = [:]
+    /// The last connection looked up: consecutive segments usually belong to the same one.
+    private var lastLookup: (key: Key, slot: Int)?
     private var nextSerial = 0
     private var lastTime = CaptureTimestamp.zero
     /// Segments for connections already closed (late ACKs, retransmitted FINs); nothing to deliver.
@@ -71,7 +83,16 @@ public struct TCPReassembler: Sendable {
 
     /// Number of connections currently tracked and not closed.
     public var openConnectionCount: Int {
-        self.connections.values.filter { !$0.closed }.count
+        self.connections.reduce(0) { $0 + ($1.closed ? 0 : 1) }
+    }
+
+    private mutating func slot(for key: Key) -> Int? {
+        if let last = self.lastLookup, last.key == key {
+            return last.slot
+        }
+        guard let slot = self.slots[key] else { return nil }
+        self.lastLookup = (key, slot)
+        return slot
     }
 
     /// Processes one segment, appending the resulting events.
@@ -81,27 +102,26 @@ public struct TCPReassembler: Sendable {
         let flags = segment.flags
         let isSYN = flags.contains(.syn) && !flags.contains(.rst)
 
-        var connection: Connection
-        if var existing = self.connections.removeValue(forKey: key) {
-            if !existing.closed, isSYN, !self.continues(existing, with: segment) {
-                // Same endpoints, new handshake: the old connection cannot receive anything more.
-                self.close(&existing, reason: .superseded, time: time, into: &events)
-            }
-            if existing.closed {
-                guard isSYN else {
-                    self.ignoredSegmentCount += 1
-                    self.connections[key] = existing
-                    return
-                }
-                connection = self.open(for: segment, time: time, into: &events)
-            } else {
-                connection = existing
-            }
-        } else {
-            connection = self.open(for: segment, time: time, into: &events)
+        guard let slot = self.slot(for: key) else {
+            let connection = self.open(for: segment, time: time, into: &events)
+            self.slots[key] = self.connections.count
+            self.lastLookup = (key, self.connections.count)
+            self.connections.append(connection)
+            Self.handle(segment, in: &self.connections[self.connections.count - 1], configuration: self.configuration, time: time, into: &events)
+            return
         }
-        self.handle(segment, in: &connection, time: time, into: &events)
-        self.connections[key] = connection
+        if !self.connections[slot].closed, isSYN, !Self.continues(self.connections[slot], with: segment) {
+            // Same endpoints, new handshake: the old connection cannot receive anything more.
+            Self.close(&self.connections[slot], reason: .superseded, time: time, into: &events)
+        }
+        if self.connections[slot].closed {
+            guard isSYN else {
+                self.ignoredSegmentCount += 1
+                return
+            }
+            self.connections[slot] = self.open(for: segment, time: time, into: &events)
+        }
+        Self.handle(segment, in: &self.connections[slot], configuration: self.configuration, time: time, into: &events)
     }
 
     /// Convenience returning the events of one segment.
@@ -115,10 +135,10 @@ public struct TCPReassembler: Sendable {
     /// the order the connections were opened.
     public mutating func finish(at time: CaptureTimestamp? = nil, into events: inout [TCPStreamEvent]) {
         let time = time ?? self.lastTime
-        let open = self.connections.filter { !$0.value.closed }.sorted { $0.value.serial < $1.value.serial }
-        for (key, var connection) in open {
-            self.close(&connection, reason: .captureEnded, time: time, into: &events)
-            self.connections[key] = connection
+        let open = self.connections.indices.filter { !self.connections[$0].closed }
+            .sorted { self.connections[$0].serial < self.connections[$1].serial }
+        for slot in open {
+            Self.close(&self.connections[slot], reason: .captureEnded, time: time, into: &events)
         }
     }
 
@@ -129,7 +149,7 @@ public struct TCPReassembler: Sendable {
     }
 
     /// Whether a SYN belongs to the existing connection (a retransmitted SYN / SYN-ACK).
-    private func continues(_ connection: Connection, with segment: TCPSegment) -> Bool {
+    private static func continues(_ connection: Connection, with segment: TCPSegment) -> Bool {
         guard connection.id.initiatorKnown else { return false }
         let direction: StreamDirection = segment.source == connection.id.client ? .clientToServer : .serverToClient
         let state = connection[direction]
@@ -152,55 +172,39 @@ public struct TCPReassembler: Sendable {
         return Connection(id: id, serial: self.nextSerial)
     }
 
-    private func handle(_ segment: TCPSegment, in connection: inout Connection, time: CaptureTimestamp, into events: inout [TCPStreamEvent]) {
+    private static func handle(
+        _ segment: TCPSegment, in connection: inout Connection, configuration: Configuration, time: CaptureTimestamp,
+        into events: inout [TCPStreamEvent]
+    ) {
         let direction: StreamDirection = segment.source == connection.id.client ? .clientToServer : .serverToClient
         let stream = connection.stream(direction)
         let flags = segment.flags
-        var state = connection[direction]
-        connection[direction] = StreamState()  // keep `state` uniquely referenced while mutating
 
-        if !state.started {
-            state.started = true
-            if flags.contains(.syn) {
-                state.initialSequence = segment.sequenceNumber
-                state.nextSequence = segment.sequenceNumber &+ 1
-            } else {
-                state.nextSequence = segment.sequenceNumber
-            }
+        if !connection[direction].started {
+            connection[direction].start(sequence: segment.sequenceNumber, isSYN: flags.contains(.syn))
             events.append(.streamStarted(stream, startedMidStream: !flags.contains(.syn), time))
         }
 
         if flags.contains(.rst) {
-            connection[direction] = state
-            self.close(&connection, reason: .reset, time: time, into: &events)
+            Self.close(&connection, reason: .reset, time: time, into: &events)
             return
         }
 
         // SYN consumes one sequence number before any (TCP Fast Open) data.
         let dataSequence = flags.contains(.syn) ? segment.sequenceNumber &+ 1 : segment.sequenceNumber
-        let offset = state.offset(ofSequence: dataSequence)
-        if !state.finished {
-            state.receive(segment.payload, at: offset, stream: stream, time: time, configuration: self.configuration, into: &events)
-        }
-        if flags.contains(.fin), state.finOffset == nil {
-            state.finOffset = offset + Int64(segment.payload.readableBytes)
-        }
-        state.checkFinished(stream: stream, time: time, into: &events)
-        connection[direction] = state
+        Self.receive(
+            segment.payload, at: dataSequence, fin: flags.contains(.fin), in: &connection[direction],
+            stream: stream, configuration: configuration, time: time, into: &events
+        )
 
         if flags.contains(.ack) {
             let reverse = direction.reversed
-            var other = connection[reverse]
-            connection[reverse] = StreamState()
-            if !other.started, flags.contains(.syn) {
+            if !connection[reverse].started, flags.contains(.syn) {
                 // SYN-ACK without a captured SYN: its acknowledgement is the client's first byte.
-                other.started = true
-                other.initialSequence = segment.acknowledgementNumber &- 1
-                other.nextSequence = segment.acknowledgementNumber
+                connection[reverse].start(sequence: segment.acknowledgementNumber &- 1, isSYN: true)
                 events.append(.streamStarted(connection.stream(reverse), startedMidStream: false, time))
             }
-            other.acknowledged(upTo: segment.acknowledgementNumber, stream: connection.stream(reverse), time: time, into: &events)
-            connection[reverse] = other
+            connection[reverse].acknowledged(upTo: segment.acknowledgementNumber, stream: connection.stream(reverse), time: time, into: &events)
         }
 
         if connection.clientToServer.finished, connection.serverToClient.finished {
@@ -209,14 +213,26 @@ public struct TCPReassembler: Sendable {
         }
     }
 
-    private func close(_ connection: inout Connection, reason: CloseReason, time: CaptureTimestamp, into events: inout [TCPStreamEvent]) {
+    private static func receive(
+        _ payload: ByteBuffer, at sequence: UInt32, fin: Bool, in state: inout StreamState, stream: StreamID,
+        configuration: Configuration, time: CaptureTimestamp, into events: inout [TCPStreamEvent]
+    ) {
+        let offset = state.offset(ofSequence: sequence)
+        if !state.finished {
+            state.receive(payload, at: offset, stream: stream, time: time, configuration: configuration, into: &events)
+        }
+        if fin, state.finOffset == nil {
+            state.finOffset = offset + Int64(payload.readableBytes)
+        }
+        state.checkFinished(stream: stream, time: time, into: &events)
+    }
+
+    private static func close(_ connection: inout Connection, reason: CloseReason, time: CaptureTimestamp, into events: inout [TCPStreamEvent]) {
         for direction in StreamDirection.allCases {
-            var state = connection[direction]
-            connection[direction] = StreamState()
-            state.flushAll(stream: connection.stream(direction), time: time, into: &events)
-            state.pending = []
-            state.pendingBytes = 0
-            connection[direction] = state
+            let stream = connection.stream(direction)
+            connection[direction].flushAll(stream: stream, time: time, into: &events)
+            connection[direction].pending = []
+            connection[direction].pendingBytes = 0
         }
         connection.closed = true
         events.append(.closed(connection.id, reason, time))

@@ -18,6 +18,11 @@ public struct ConnectionID: Sendable, Hashable, CustomStringConvertible {
         self.initiatorKnown = initiatorKnown
     }
 
+    // One word for the hasher: decoders look connections up by ID for every event.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.client.hashWord &* 0x9E37_79B9_7F4A_7C15 ^ self.server.hashWord ^ (self.initiatorKnown ? 1 : 0))
+    }
+
     public var description: String {
         "\(self.client) \(self.initiatorKnown ? "->" : "<?>") \(self.server)"
     }

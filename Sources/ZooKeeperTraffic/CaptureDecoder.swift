@@ -17,10 +17,34 @@ public struct CaptureDecoder: Sendable {
         self.resyncWindow = resyncWindow
     }
 
-    /// Reads a whole capture file.
-    public func decode(captureFile bytes: ByteBuffer) throws(CaptureError) -> CaptureDecoding {
-        let streams = try CaptureStreams.events(fromCaptureFile: bytes)
-        return CaptureDecoding(streams: streams, messages: decode(streams.events))
+    /// Decodes a capture file as it is read, handing each message to `emit` as soon as it is
+    /// complete; nothing is collected. Memory beyond the file's bytes is the reordering window,
+    /// out-of-order TCP segments and each connection's undecoded bytes.
+    ///
+    /// Packets are taken in timestamp order within `reordering` (see `PacketReordering` for
+    /// packets beyond it). `progress` gets the fraction of the file read, about every 1% and
+    /// once with 1 at the end. Throws only if the bytes are not a capture file at all; a
+    /// damaged tail ends decoding and is reported in the returned statistics' `readError`.
+    public func decode(
+        captureFile bytes: ByteBuffer,
+        reordering: PacketReordering = .default,
+        configuration: TCPReassembler.Configuration = .init(),
+        progress: ((Double) -> Void)? = nil,
+        emit: (DecodedMessage) -> Void
+    ) throws(CaptureError) -> CaptureStreamStatistics {
+        try self.run(bytes, reordering: reordering, configuration: configuration, progress: progress, event: { _ in }, emit: emit)
+    }
+
+    /// Reads a whole capture file, collecting every event and message. Packets are fully
+    /// sorted by timestamp unless `reordering` bounds it.
+    public func decode(captureFile bytes: ByteBuffer, reordering: PacketReordering = .unbounded) throws(CaptureError) -> CaptureDecoding {
+        var events: [TCPStreamEvent] = []
+        var messages: [DecodedMessage] = []
+        let statistics = try self.run(
+            bytes, reordering: reordering, configuration: .init(), progress: nil,
+            event: { events.append($0) }, emit: { messages.append($0) }
+        )
+        return CaptureDecoding(streams: CaptureStreamsResult(statistics: statistics, events: events), messages: messages)
     }
 
     /// Decodes reassembler events (as `CaptureStreams` produces them).
@@ -32,43 +56,36 @@ public struct CaptureDecoder: Sendable {
         }
         return output
     }
+
+    private func run(
+        _ bytes: ByteBuffer, reordering: PacketReordering, configuration: TCPReassembler.Configuration,
+        progress: ((Double) -> Void)?, event: (TCPStreamEvent) -> Void, emit: (DecodedMessage) -> Void
+    ) throws(CaptureError) -> CaptureStreamStatistics {
+        var stream = try CaptureEventStream(captureFile: bytes, configuration: configuration, reordering: reordering)
+        var session = DecodingSession(decoder: self)
+        var reporter = ProgressReporter(totalBytes: bytes.readableBytes, progress: progress)
+        // Reused for every packet: a packet yields a few events and messages at most.
+        var events: [TCPStreamEvent] = []
+        var output: [DecodedMessage] = []
+        while stream.next(into: &events) {
+            for item in events {
+                event(item)
+                session.process(item, into: &output)
+            }
+            events.removeAll(keepingCapacity: true)
+            for message in output {
+                emit(message)
+            }
+            output.removeAll(keepingCapacity: true)
+            reporter.update(bytesRead: stream.bytesRead)
+        }
+        reporter.finish()
+        return stream.statistics
+    }
 }
 
 /// A decoded capture: the messages and what the capture layer reported.
 public struct CaptureDecoding: Sendable {
     public var streams: CaptureStreamsResult
     public var messages: [DecodedMessage]
-}
-
-/// The connections being decoded, fed one reassembler event at a time.
-struct DecodingSession {
-    let decoder: CaptureDecoder
-    var connections: [ConnectionID: ConnectionState] = [:]
-
-    init(decoder: CaptureDecoder) {
-        self.decoder = decoder
-    }
-
-    mutating func process(_ event: TCPStreamEvent, into output: inout [DecodedMessage]) {
-        switch event {
-        case .opened(let id, _):
-            connections[id] = ConnectionState(id: id, config: decoder)
-        case .streamStarted(let stream, let midStream, _):
-            withConnection(stream.connection) { $0.streamStarted(stream.direction, midStream: midStream) }
-        case .data(let stream, let bytes, let time):
-            withConnection(stream.connection) { $0.receive(bytes, on: stream.direction, at: time, into: &output) }
-        case .gap(let stream, let missing, let time):
-            withConnection(stream.connection) { $0.gap(missing, on: stream.direction, at: time, into: &output) }
-        case .finished(let stream, let time):
-            withConnection(stream.connection) { $0.finish(stream.direction, at: time, into: &output) }
-        case .closed(let id, let reason, let time):
-            if var state = connections.removeValue(forKey: id) {
-                state.close(reason, at: time, into: &output)
-            }
-        }
-    }
-
-    private mutating func withConnection(_ id: ConnectionID, _ body: (inout ConnectionState) -> Void) {
-        body(&connections[id, default: ConnectionState(id: id, config: decoder)])
-    }
 }

@@ -5,14 +5,50 @@ import ZooKeeperProtocol
 import ZooKeeperQuorumProtocol
 
 /// Decodes the two byte streams of one connection of a known protocol.
-protocol ConnectionDecoding: Sendable {
+///
+/// An enum rather than a protocol existential: the decoder is called for every message, and
+/// an existential's copies (boxed when large) and dynamic dispatch showed in profiles.
+enum ConnectionDecoding: Sendable {
+    case client(ClientPortDecoding)
+    case election(ElectionPortDecoding)
+    case quorum(QuorumPortDecoding)
+    /// Only while `next` runs, so the payload it mutates is not also referenced from here.
+    case moved
+
+    init(_ proto: TrafficProtocol, midStream: Bool, limits: JuteLimits) {
+        switch proto {
+        case .client: self = .client(ClientPortDecoding(startedMidStream: midStream, limits: limits))
+        case .election: self = .election(ElectionPortDecoding(limits: limits))
+        case .quorum: self = .quorum(QuorumPortDecoding(limits: limits))
+        }
+    }
+
     /// The next message from `buffer` (which holds the stream's undecoded
     /// bytes), nil when more bytes are needed. On a throw nothing is consumed.
-    mutating func next(_ direction: StreamDirection, from buffer: inout ByteBuffer) throws -> DecodedMessage.Content?
+    mutating func next(_ direction: StreamDirection, from buffer: inout ByteBuffer) throws -> DecodedMessage.Content? {
+        // Move the payload out so it is mutated uniquely (no copy-on-write of the decoders'
+        // state), then put it back.
+        switch self {
+        case .client(var decoder):
+            self = .moved
+            defer { self = .client(decoder) }
+            return try decoder.next(direction, from: &buffer)
+        case .election(var decoder):
+            self = .moved
+            defer { self = .election(decoder) }
+            return try decoder.next(direction, from: &buffer)
+        case .quorum(var decoder):
+            self = .moved
+            defer { self = .quorum(decoder) }
+            return try decoder.next(direction, from: &buffer)
+        case .moved:
+            return nil
+        }
+    }
 }
 
 /// The client port, via the protocol module's connection decoder.
-struct ClientPortDecoding: ConnectionDecoding {
+struct ClientPortDecoding: Sendable {
     var decoder: ClientConnectionDecoder
 
     init(startedMidStream: Bool, limits: JuteLimits) {
@@ -29,7 +65,7 @@ struct ClientPortDecoding: ConnectionDecoding {
 
 /// The election port: each direction is its own stream; the connecting peer
 /// opens with its initial message.
-struct ElectionPortDecoding: ConnectionDecoding {
+struct ElectionPortDecoding: Sendable {
     var fromConnector: ElectionStreamDecoder
     var fromAcceptor: ElectionStreamDecoder
 
@@ -47,7 +83,7 @@ struct ElectionPortDecoding: ConnectionDecoding {
 }
 
 /// The quorum port: back-to-back QuorumPackets each way, a snapshot after SNAP.
-struct QuorumPortDecoding: ConnectionDecoding {
+struct QuorumPortDecoding: Sendable {
     var fromLearner: ZabStreamDecoder
     var fromLeader: ZabStreamDecoder
 

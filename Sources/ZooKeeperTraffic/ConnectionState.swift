@@ -7,11 +7,42 @@ import ZooKeeperProtocol
 /// direction the bytes not yet decoded.
 struct ConnectionState {
     struct Direction {
+        /// The undecoded bytes: a slice of the capture while no message spans segments.
         var pending = ByteBuffer()
         /// Stream offset of `pending`'s first readable byte.
         var offset = 0
         /// Not at a known message boundary: search for one before decoding.
         var needsResync = false
+        /// `pending` is a buffer of our own, and no message handed out shares its storage,
+        /// so appending to it writes in place.
+        var pendingIsPrivate = false
+
+        /// Adds the stream's next bytes. Copies only when undecoded bytes remain, i.e. when a
+        /// message spans segments; otherwise keeps the capture's slice.
+        mutating func append(_ bytes: ByteBuffer) {
+            if pending.readableBytes == 0 {
+                pending = bytes
+                pendingIsPrivate = false
+            } else if pendingIsPrivate {
+                pending.writeImmutableBuffer(bytes)
+            } else {
+                var merged = ByteBufferAllocator().buffer(capacity: pending.readableBytes + bytes.readableBytes)
+                merged.writeImmutableBuffer(pending)
+                merged.writeImmutableBuffer(bytes)
+                pending = merged
+                pendingIsPrivate = true
+            }
+        }
+
+        /// Takes `length` bytes off the front as one message's bytes.
+        mutating func take(_ length: Int) -> ByteBuffer {
+            guard length > 0 else { return Self.noBytes }
+            // A message's slice shares `pending`'s storage: appending in place would copy it all.
+            pendingIsPrivate = false
+            return pending.readSlice(length: length) ?? Self.noBytes
+        }
+
+        private static let noBytes = ByteBuffer()
     }
 
     let id: ConnectionID
@@ -20,8 +51,21 @@ struct ConnectionState {
     /// if that sender owns the well-known port, the roles are the other way round.
     let swapped: Bool
     var proto: TrafficProtocol?
-    var decoder: (any ConnectionDecoding)?
-    var directions: [StreamDirection: Direction] = [.clientToServer: Direction(), .serverToClient: Direction()]
+    var decoder: ConnectionDecoding?
+    // Two fields, not a dictionary: they are read several times per message.
+    var clientToServer = Direction()
+    var serverToClient = Direction()
+
+    subscript(direction: StreamDirection) -> Direction {
+        get { direction == .clientToServer ? clientToServer : serverToClient }
+        _modify {
+            if direction == .clientToServer {
+                yield &clientToServer
+            } else {
+                yield &serverToClient
+            }
+        }
+    }
 
     init(id: ConnectionID, config: CaptureDecoder) {
         self.id = id
@@ -38,7 +82,7 @@ struct ConnectionState {
     }
 
     mutating func streamStarted(_ direction: StreamDirection, midStream: Bool) {
-        directions[direction]!.needsResync = midStream
+        self[direction].needsResync = midStream
     }
 
     mutating func receive(
@@ -47,32 +91,24 @@ struct ConnectionState {
         at time: CaptureTimestamp,
         into output: inout [DecodedMessage]
     ) {
-        directions[direction]!.pending.writeImmutableBuffer(bytes)
+        self[direction].append(bytes)
         if decoder == nil {
             let role = role(direction)
             if proto == nil, role == .clientToServer {
-                proto = ProtocolGuess.guess(initiatorBytes: directions[direction]!.pending)
+                proto = ProtocolGuess.guess(initiatorBytes: self[direction].pending)
             }
             guard let proto else {
                 // Wait for the initiator's first bytes; if the acceptor speaks first
                 // or the guess fails, the bytes stay undecoded.
-                if role == .serverToClient || directions[direction]!.pending.readableBytes >= 8 {
+                if role == .serverToClient || self[direction].pending.readableBytes >= 8 {
                     flush(direction, at: time, as: .undecoded(reason: "unrecognised protocol"), into: &output)
                 }
                 return
             }
-            let midStream = directions.values.contains { $0.needsResync }
-            decoder = Self.makeDecoder(proto, midStream: midStream, limits: config.limits)
+            let midStream = clientToServer.needsResync || serverToClient.needsResync
+            decoder = ConnectionDecoding(proto, midStream: midStream, limits: config.limits)
         }
         drain(direction, at: time, into: &output)
-    }
-
-    static func makeDecoder(_ proto: TrafficProtocol, midStream: Bool, limits: JuteLimits) -> any ConnectionDecoding {
-        switch proto {
-        case .client: ClientPortDecoding(startedMidStream: midStream, limits: limits)
-        case .election: ElectionPortDecoding(limits: limits)
-        case .quorum: QuorumPortDecoding(limits: limits)
-        }
     }
 
     /// Takes `length` bytes off the front of `direction`'s pending bytes as one message.
@@ -83,37 +119,38 @@ struct ConnectionState {
         at time: CaptureTimestamp,
         into output: inout [DecodedMessage]
     ) {
-        let bytes = directions[direction]!.pending.readSlice(length: length)!
+        let bytes = self[direction].take(length)
         output.append(DecodedMessage(
             time: time, stream: StreamID(connection: id, direction: role(direction)), proto: proto ?? .client,
-            content: content, wireBytes: bytes, streamOffset: directions[direction]!.offset))
-        directions[direction]!.offset += length
+            content: content, wireBytes: bytes, streamOffset: self[direction].offset))
+        self[direction].offset += length
     }
 
     /// Decodes every whole message buffered for `direction`.
     private mutating func drain(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
-        guard var decoder else { return }
+        // Moved out (not copied) so the decoder's state is mutated without copy-on-write.
+        guard var decoder = self.decoder.take() else { return }
         defer { self.decoder = decoder }
         let role = role(direction)
-        while directions[direction]!.pending.readableBytes > 0 {
-            if directions[direction]!.needsResync {
-                let pending = directions[direction]!.pending
+        while self[direction].pending.readableBytes > 0 {
+            if self[direction].needsResync {
+                let pending = self[direction].pending
                 guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder, window: config.resyncWindow) else {
                     if pending.readableBytes > config.resyncWindow {
                         emit(direction, pending.readableBytes, .undecoded(reason: "no message boundary found"), at: time, into: &output)
                     }
                     return
                 }
-                directions[direction]!.needsResync = false
+                self[direction].needsResync = false
                 if skip > 0 { emit(direction, skip, .resynchronised(skippedBytes: skip), at: time, into: &output) }
             }
-            var trial = directions[direction]!.pending
+            var trial = self[direction].pending
             do {
                 guard let content = try decoder.next(role, from: &trial) else { return }
-                emit(direction, directions[direction]!.pending.readableBytes - trial.readableBytes, content, at: time, into: &output)
+                emit(direction, self[direction].pending.readableBytes - trial.readableBytes, content, at: time, into: &output)
             } catch {
                 // The bytes from here to the next boundary found are one malformed message.
-                var rest = directions[direction]!.pending
+                var rest = self[direction].pending
                 rest.moveReaderIndex(forwardBy: 1)
                 let next = Self.findBoundary(in: rest, role: role, decoder: decoder, window: config.resyncWindow)
                 emit(direction, 1 + (next ?? rest.readableBytes), .malformed(reason: "\(error)"), at: time, into: &output)
@@ -122,7 +159,7 @@ struct ConnectionState {
     }
 
     /// The first offset where a whole message decodes, trying a copy of the decoder.
-    static func findBoundary(in bytes: ByteBuffer, role: StreamDirection, decoder: any ConnectionDecoding, window: Int) -> Int? {
+    static func findBoundary(in bytes: ByteBuffer, role: StreamDirection, decoder: ConnectionDecoding, window: Int) -> Int? {
         let limit = min(bytes.readableBytes, window)
         for offset in 0..<limit {
             var candidate = bytes.getSlice(at: bytes.readerIndex + offset, length: bytes.readableBytes - offset)!
@@ -152,12 +189,12 @@ struct ConnectionState {
     mutating func gap(_ missing: UInt64, on direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
         flush(direction, at: time, as: .undecoded(reason: "incomplete message before a gap"), into: &output)
         emit(direction, 0, .gap(bytesMissing: missing), at: time, into: &output)
-        directions[direction]!.offset += Int(clamping: missing)
-        directions[direction]!.needsResync = true
+        self[direction].offset += Int(clamping: missing)
+        self[direction].needsResync = true
     }
 
     mutating func finish(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
-        let length = directions[direction]!.pending.readableBytes
+        let length = self[direction].pending.readableBytes
         flush(direction, at: time, as: .malformed(reason: "the connection ended \(length) bytes into a message"), into: &output)
     }
 
@@ -174,7 +211,7 @@ struct ConnectionState {
         as content: DecodedMessage.Content,
         into output: inout [DecodedMessage]
     ) {
-        let length = directions[direction]!.pending.readableBytes
+        let length = self[direction].pending.readableBytes
         if length > 0 { emit(direction, length, content, at: time, into: &output) }
     }
 }

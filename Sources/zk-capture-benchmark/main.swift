@@ -14,8 +14,10 @@ import ZooKeeperTraffic
 struct Options {
     var sizeMB = 256
     var file: String?
+    /// Only write the synthesised capture here (e.g. to profile reading it).
+    var generate: String?
     var runs = 1
-    /// Run only these stages (e.g. "c" when profiling).
+    /// Run only these stages (e.g. "c" when profiling; "w" adds the whole-file API).
     var stages: Set<Character> = ["a", "b", "c"]
 
     init(_ arguments: ArraySlice<String>) throws {
@@ -25,6 +27,7 @@ struct Options {
             switch flag {
             case "--size-mb": guard let n = Int(value), n > 0 else { throw Usage() }; sizeMB = n
             case "--file": file = value
+            case "--generate": generate = value
             case "--runs": guard let n = Int(value), n > 0 else { throw Usage() }; runs = n
             case "--stages": stages = Set(value)
             default: throw Usage()
@@ -34,7 +37,7 @@ struct Options {
 }
 
 struct Usage: Error, CustomStringConvertible {
-    var description: String { "usage: zk-capture-benchmark [--size-mb N] [--file path] [--runs N] [--stages abc]" }
+    var description: String { "usage: zk-capture-benchmark [--size-mb N] [--file path] [--runs N] [--stages abc] [--generate path]" }
 }
 
 /// Seconds taken by `body`, best of `runs`, with the last run's result.
@@ -64,6 +67,11 @@ do {
     exit(2)
 }
 
+if let generate = options.generate {
+    try CaptureSynthesis.writeLargeCapture(to: generate, targetBytes: options.sizeMB << 20)
+    exit(0)
+}
+
 var path = options.file ?? ""
 var temporary: URL?
 if options.file == nil {
@@ -84,11 +92,30 @@ if options.stages.contains("a") {
     report("(a) read file", bytes: size, seconds: readSeconds, count: size, unit: "bytes")
 }
 if options.stages.contains("b") {
-    let (seconds, streams) = try time(options.runs) { try CaptureStreams.events(fromCaptureFile: file) }
-    report("(b) pcap + TCP reassembly", bytes: size, seconds: seconds, count: streams.packetCount, unit: "packets")
-    print("    \(streams.tcpSegmentCount) TCP segments, \(streams.events.count) events, \(streams.gapCount) gaps")
+    let (seconds, (statistics, events)) = try time(options.runs) { () throws -> (CaptureStreamStatistics, Int) in
+        var stream = try CaptureEventStream(captureFile: file)
+        var events: [TCPStreamEvent] = []
+        var count = 0
+        while stream.next(into: &events) {
+            count += events.count
+            events.removeAll(keepingCapacity: true)
+        }
+        return (stream.statistics, count)
+    }
+    report("(b) pcap + TCP reassembly", bytes: size, seconds: seconds, count: statistics.packetCount, unit: "packets")
+    print("    \(statistics.tcpSegmentCount) TCP segments, \(events) events, \(statistics.gapCount) gaps, \(statistics.latePacketCount) late")
 }
 if options.stages.contains("c") {
+    let (seconds, (statistics, messages)) = try time(options.runs) { () throws -> (CaptureStreamStatistics, Int) in
+        var messages = 0
+        let statistics = try CaptureDecoder().decode(captureFile: file) { _ in messages += 1 }
+        return (statistics, messages)
+    }
+    report("(c) full decode, streaming", bytes: size, seconds: seconds, count: messages, unit: "messages")
+    print("    \(statistics.packetCount) packets, \(statistics.gapCount) gaps")
+}
+if options.stages.contains("w") {
+    // The whole-file API, which collects every event and message: for comparison only.
     let (seconds, decoded) = try time(options.runs) { try CaptureDecoder().decode(captureFile: file) }
-    report("(c) full decode", bytes: size, seconds: seconds, count: decoded.messages.count, unit: "messages")
+    report("(w) whole-file decode", bytes: size, seconds: seconds, count: decoded.messages.count, unit: "messages")
 }

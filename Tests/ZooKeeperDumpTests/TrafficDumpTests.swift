@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 import ZooKeeperDump
+import ZooKeeperPCAP
 import ZooKeeperProtocol
 import ZooKeeperTestSupport
 
@@ -164,5 +165,17 @@ func expectGolden(_ lines: [String], _ name: String, sourceLocation: SourceLocat
             into: &ensemble, warn: { _ in })
         #expect(ensemble.notifications > 20)
         #expect(ensemble.leaders.count >= 2, "a re-election puts a new leader in office: \(ensemble.leaders)")
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func iso8601() {
+        #expect(CaptureTimestamp(seconds: 0, nanoseconds: 1000).iso8601 == "1970-01-01T00:00:00.000001Z")
+        #expect(CaptureTimestamp(seconds: 1_795_314_908, nanoseconds: 973_349_000).iso8601 == "2026-11-22T02:35:08.973349Z")
+        #expect(CaptureTimestamp(seconds: -1, nanoseconds: 0).iso8601 == "1969-12-31T23:59:59.000000Z")
+        #expect(ZooKeeperDump.iso8601(milliseconds: 951_782_400_123) == "2000-02-29T00:00:00.123Z")
+        #expect(ZooKeeperDump.iso8601(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        _ = ZooKeeperDump.iso8601(milliseconds: .min)  // must not trap
+        _ = ZooKeeperDump.iso8601(milliseconds: .max)
     }
 }
