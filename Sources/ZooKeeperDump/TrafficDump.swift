@@ -14,6 +14,8 @@ public enum TrafficDump {
         public var secrets = false
         public var filter = TrafficFilter()
         public var prefixDepth = 1
+        /// Called with the fraction of the file read, about every 1%.
+        public var progress: (@Sendable (Double) -> Void)?
 
         public init() {}
     }
@@ -56,6 +58,8 @@ public enum TrafficDump {
     }
 
     /// nil when the file is not a capture; `.problems` when its tail was unreadable.
+    /// Messages are decoded and handed on as the file is read, so memory stays
+    /// bounded by the file itself, not by how much traffic it holds.
     private static func run(
         fileName: String,
         bytes: ByteBuffer,
@@ -63,18 +67,22 @@ public enum TrafficDump {
         warn: (String) -> Void,
         _ each: (TrafficRecord) -> Void
     ) -> DumpExitStatus? {
-        let decoded: CaptureDecoding
+        var tracker = TrafficTracker(secrets: options.secrets)
+        let statistics: CaptureStreamStatistics
         do {
-            decoded = try CaptureDecoder(ports: options.ports, limits: options.limits).decode(captureFile: bytes)
+            statistics = try CaptureDecoder(ports: options.ports, limits: options.limits).decode(
+                captureFile: bytes, progress: options.progress
+            ) { message in
+                for record in tracker.records(for: message) { each(record) }
+            }
         } catch {
             warn("\(fileName): not a readable capture: \(error)")
             return nil
         }
-        var tracker = TrafficTracker(secrets: options.secrets)
-        for message in decoded.messages {
-            for record in tracker.records(for: message) { each(record) }
+        if statistics.latePacketCount > 0 {
+            warn("\(fileName): \(statistics.latePacketCount) packets arrived too far out of time order to be placed")
         }
-        if let error = decoded.streams.readError {
+        if let error = statistics.readError {
             warn("\(fileName): \(error)")
             return .problems
         }

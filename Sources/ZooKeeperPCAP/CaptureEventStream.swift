@@ -34,6 +34,8 @@ public struct CaptureStreamStatistics: Sendable, Equatable {
 /// packets in timestamp order within the `PacketReordering` window.
 public struct CaptureEventStream {
     public private(set) var statistics: CaptureStreamStatistics
+    /// The file's bytes, indexed from 0 as the records count.
+    private let file: ByteBuffer
     private var reader: CaptureFileReader
     private var reassembler: TCPReassembler
     private var reorder: PacketReorderBuffer
@@ -46,7 +48,8 @@ public struct CaptureEventStream {
         configuration: TCPReassembler.Configuration = .init(),
         reordering: PacketReordering = .default
     ) throws(CaptureError) {
-        self.reader = try CaptureFileReader(bytes)
+        self.file = bytes.slice()
+        self.reader = try CaptureFileReader(self.file)
         self.reassembler = TCPReassembler(configuration: configuration)
         self.reorder = PacketReorderBuffer(window: reordering)
         self.statistics = CaptureStreamStatistics(format: self.reader.format)
@@ -91,9 +94,9 @@ public struct CaptureEventStream {
     }
 
     /// The next packet of the file; at its end (or a read error) nil, with `readingDone` set.
-    private mutating func read() -> CapturedPacket? {
+    private mutating func read() -> PacketRecord? {
         do {
-            if let packet = try self.reader.next() {
+            if let packet = try self.reader.nextRecord() {
                 self.statistics.packetCount += 1
                 return packet
             }
@@ -105,8 +108,8 @@ public struct CaptureEventStream {
         return nil
     }
 
-    private mutating func process(_ packet: CapturedPacket, into events: inout [TCPStreamEvent]) {
-        switch PacketDecoder.tcpSegment(in: packet) {
+    private mutating func process(_ packet: PacketRecord, into events: inout [TCPStreamEvent]) {
+        switch PacketDecoder.tcpSegment(in: packet, of: self.file) {
         case .success(let segment):
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)

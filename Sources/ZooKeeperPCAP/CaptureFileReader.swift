@@ -57,4 +57,12 @@ public struct CaptureFileReader: Sendable {
         }
         return try self.pcapng?.next()
     }
+
+    /// The next packet's record, its data located in the file rather than sliced out of it.
+    mutating func nextRecord() throws(CaptureError) -> PacketRecord? {
+        if self.pcap != nil {
+            return try self.pcap!.nextRecord()
+        }
+        return try self.pcapng?.nextRecord()
+    }
 }

@@ -9,8 +9,24 @@ extension PacketDecoder {
     /// avoids the per-field bounds-checked reads and intermediate slices, which dominate the cost
     /// of small packets.
     static func commonCaseTCPSegment(inFrame frame: ByteBuffer, linkType: LinkType) -> TCPSegment? {
-        guard let header = frame.withUnsafeReadableBytes({ CommonCaseHeader(raw: $0, linkType: linkType) }),
-              let payload = frame.getSlice(at: frame.readerIndex + header.payloadStart, length: header.payloadLength)
+        self.commonCaseTCPSegment(in: frame, at: 0, length: frame.readableBytes, linkType: linkType)
+    }
+
+    /// A record's segment, decoded straight from the file's bytes (no slice for the frame).
+    static func tcpSegment(in record: PacketRecord, of file: ByteBuffer) -> Result<TCPSegment, SkipReason> {
+        if let segment = self.commonCaseTCPSegment(in: file, at: record.dataStart, length: record.dataLength, linkType: record.linkType) {
+            return .success(segment)
+        }
+        return self.tcpSegment(in: record.packet(in: file))
+    }
+
+    /// The frame is `length` bytes at `start` (counted from the readable bytes) of `buffer`.
+    private static func commonCaseTCPSegment(in buffer: ByteBuffer, at start: Int, length: Int, linkType: LinkType) -> TCPSegment? {
+        guard start >= 0, length >= 0, length <= buffer.readableBytes - start,
+              let header = buffer.withUnsafeReadableBytes({
+                  CommonCaseHeader(raw: UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]), linkType: linkType)
+              }),
+              let payload = buffer.getSlice(at: buffer.readerIndex + start + header.payloadStart, length: header.payloadLength)
         else {
             return nil
         }

@@ -5,8 +5,10 @@ import NIOCore
 /// Packets of a pcap are normally written in time order, but a pcapng with several interfaces
 /// may interleave them. A streaming reader holds packets back until either bound is passed,
 /// then releases the oldest. A packet older than one already released ("late": it arrived
-/// beyond the window) is processed at once, in file order, and counted; the reassembler then
-/// sees it as a TCP-level reordering (buffered, or delivered late), never a crash.
+/// beyond the window) is processed at once, in file order, and counted in the statistics'
+/// `latePacketCount`. The reassembler then sees it as TCP-level reordering: its data is
+/// delivered if nothing processed before it acknowledged past it; otherwise those bytes were
+/// already reported as a `.gap` and the late copy is dropped as a retransmission.
 public struct PacketReordering: Sendable, Hashable {
     /// A packet is held until a packet this much newer (by timestamp) has been read.
     public var maxDelayNanoseconds: Int64
@@ -29,10 +31,11 @@ public struct PacketReordering: Sendable, Hashable {
 /// The packets held back by a `PacketReordering` window, released oldest first (ties in file order).
 ///
 /// Packets that arrive in order (the usual case) go into a FIFO at O(1); only out-of-order
-/// ones go into a heap. The oldest held packet is the older of the two heads.
+/// ones go into a heap. The oldest held packet is the older of the two heads. Packets are held
+/// as records (plain values locating the data in the file), so holding costs no reference counting.
 struct PacketReorderBuffer {
     private struct Entry {
-        var packet: CapturedPacket
+        var packet: PacketRecord
         var sequence: Int
 
         static func precedes(_ a: Entry, _ b: Entry) -> Bool {
@@ -56,7 +59,7 @@ struct PacketReorderBuffer {
     var count: Int { self.inOrder.count + self.outOfOrder.count }
 
     /// Holds `packet`, or returns it when it is too late to be ordered and must be processed now.
-    mutating func hold(_ packet: CapturedPacket) -> CapturedPacket? {
+    mutating func hold(_ packet: PacketRecord) -> PacketRecord? {
         let time = packet.timestamp
         if let lastReleased = self.lastReleased, time < lastReleased {
             self.lateCount += 1
@@ -76,7 +79,7 @@ struct PacketReorderBuffer {
     }
 
     /// The oldest held packet, if the window says it must go (or `draining`, at the end).
-    mutating func release(draining: Bool = false) -> CapturedPacket? {
+    mutating func release(draining: Bool = false) -> PacketRecord? {
         let fromHeap: Bool
         switch (self.inOrder.first, self.outOfOrder.first) {
         case (nil, nil): return nil

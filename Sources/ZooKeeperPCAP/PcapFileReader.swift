@@ -73,6 +73,11 @@ public struct PcapFileReader: Sendable {
 
     /// Returns the next packet, or `nil` at the end of the file (check `truncation`).
     public mutating func next() throws(CaptureError) -> CapturedPacket? {
+        try self.nextRecord().map { $0.packet(in: self.buffer) }
+    }
+
+    /// The next packet's record, its data located in the file rather than sliced out of it.
+    mutating func nextRecord() throws(CaptureError) -> PacketRecord? {
         let remaining = self.buffer.readableBytes - self.offset
         if remaining == 0 || self.truncation != nil {
             return nil
@@ -89,9 +94,7 @@ public struct PcapFileReader: Sendable {
             )
         }
         let dataStart = self.offset + self.recordHeaderLength
-        guard Int(captured) <= self.buffer.readableBytes - dataStart,
-              let data = self.buffer.getSlice(at: dataStart, length: Int(captured))
-        else {
+        guard Int(captured) <= self.buffer.readableBytes - dataStart else {
             return self.stopTruncated("record claims \(captured) captured bytes, \(self.buffer.readableBytes - dataStart) left")
         }
         let timestamp = CaptureTimestamp.fromTicks(
@@ -99,11 +102,9 @@ public struct PcapFileReader: Sendable {
             unitsPerSecond: self.nanosecondResolution ? 1_000_000_000 : 1_000_000
         )
         self.offset = dataStart + Int(captured)
-        return CapturedPacket(
-            timestamp: timestamp,
-            linkType: self.linkType,
-            data: data,
-            originalLength: Int(original)
+        return PacketRecord(
+            timestamp: timestamp, linkType: self.linkType, dataStart: dataStart, dataLength: Int(captured),
+            originalLength: Int(original), interfaceIndex: 0
         )
     }
 
@@ -113,7 +114,7 @@ public struct PcapFileReader: Sendable {
     /// Size of the whole file.
     public var totalBytes: Int { self.buffer.readableBytes }
 
-    private mutating func stopTruncated(_ message: String) -> CapturedPacket? {
+    private mutating func stopTruncated(_ message: String) -> PacketRecord? {
         self.truncation = CaptureError(kind: .truncated, message: message, offset: self.offset)
         return nil
     }

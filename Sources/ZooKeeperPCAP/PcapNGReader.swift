@@ -30,6 +30,8 @@ public struct PcapNGReader: Sendable {
 
     static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
     static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
+    /// Block type and length precede every block's body.
+    static let blockHeaderLength = 8
 
     public init(_ bytes: ByteBuffer) throws(CaptureError) {
         self.buffer = bytes.slice()
@@ -62,6 +64,11 @@ public struct PcapNGReader: Sendable {
 
     /// Returns the next packet, or `nil` at the end of the file (check `truncation`).
     public mutating func next() throws(CaptureError) -> CapturedPacket? {
+        try self.nextRecord().map { $0.packet(in: self.buffer) }
+    }
+
+    /// The next packet's record, its data located in the file rather than sliced out of it.
+    mutating func nextRecord() throws(CaptureError) -> PacketRecord? {
         while true {
             let remaining = self.buffer.readableBytes - self.offset
             if remaining == 0 || self.truncation != nil {
@@ -88,7 +95,7 @@ public struct PcapNGReader: Sendable {
             guard length <= remaining else {
                 return self.stopTruncated("block of type 0x\(String(type, radix: 16)) claims \(length) bytes, \(remaining) left")
             }
-            guard let body = self.buffer.getSlice(at: self.offset + 8, length: length - 12) else {
+            guard let body = self.buffer.getSlice(at: self.offset + Self.blockHeaderLength, length: length - 12) else {
                 return self.stopTruncated("block body unreadable")
             }
             let blockOffset = self.offset
@@ -117,7 +124,7 @@ public struct PcapNGReader: Sendable {
     /// Size of the whole file.
     public var totalBytes: Int { self.buffer.readableBytes }
 
-    private mutating func stopTruncated(_ message: String) -> CapturedPacket? {
+    private mutating func stopTruncated(_ message: String) -> PacketRecord? {
         self.truncation = CaptureError(kind: .truncated, message: message, offset: self.offset)
         return nil
     }
@@ -198,22 +205,23 @@ public struct PcapNGReader: Sendable {
     private func packet(
         interfaceID: Int, timestampHigh: UInt32, timestampLow: UInt32, captured: UInt32, original: UInt32,
         body: ByteBuffer, dataStart: Int, at blockOffset: Int
-    ) throws(CaptureError) -> CapturedPacket {
+    ) throws(CaptureError) -> PacketRecord {
         let interface = try self.interface(interfaceID, at: blockOffset)
-        guard let data = body.getSlice(at: body.readerIndex + dataStart, length: Int(captured)) else {
+        guard Int(captured) <= body.readableBytes - dataStart else {
             throw CaptureError(kind: .malformed, message: "captured length \(captured) exceeds the block", offset: blockOffset)
         }
         let ticks = UInt64(timestampHigh) << 32 | UInt64(timestampLow)
-        return CapturedPacket(
+        return PacketRecord(
             timestamp: .fromTicks(ticks, unitsPerSecond: interface.unitsPerSecond, offsetSeconds: interface.offsetSeconds),
             linkType: interface.linkType,
-            data: data,
+            dataStart: blockOffset + Self.blockHeaderLength + dataStart,
+            dataLength: Int(captured),
             originalLength: Int(original),
             interfaceIndex: interfaceID
         )
     }
 
-    private func readEnhancedPacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+    private func readEnhancedPacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
         let e = self.endianness
         let base = body.readerIndex
         guard let id = body.getInteger(at: base, endianness: e, as: UInt32.self),
@@ -230,7 +238,7 @@ public struct PcapNGReader: Sendable {
         )
     }
 
-    private func readObsoletePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+    private func readObsoletePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
         let e = self.endianness
         let base = body.readerIndex
         guard let id = body.getInteger(at: base, endianness: e, as: UInt16.self),
@@ -247,7 +255,7 @@ public struct PcapNGReader: Sendable {
         )
     }
 
-    private func readSimplePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> CapturedPacket {
+    private func readSimplePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
         guard let original = body.getInteger(at: body.readerIndex, endianness: self.endianness, as: UInt32.self) else {
             throw CaptureError(kind: .malformed, message: "Simple Packet Block too short", offset: blockOffset)
         }
@@ -257,10 +265,13 @@ public struct PcapNGReader: Sendable {
         if interface.snapLength > 0 {
             captured = min(captured, Int(interface.snapLength))
         }
-        guard let data = body.getSlice(at: body.readerIndex + 4, length: captured) else {
+        guard captured >= 0 else {
             throw CaptureError(kind: .malformed, message: "Simple Packet Block data unreadable", offset: blockOffset)
         }
         // Simple Packet Blocks carry no timestamp.
-        return CapturedPacket(timestamp: .zero, linkType: interface.linkType, data: data, originalLength: Int(original), interfaceIndex: 0)
+        return PacketRecord(
+            timestamp: .zero, linkType: interface.linkType, dataStart: blockOffset + Self.blockHeaderLength + 4,
+            dataLength: captured, originalLength: Int(original), interfaceIndex: 0
+        )
     }
 }

@@ -64,20 +64,18 @@ public struct CaptureDecoder: Sendable {
         var stream = try CaptureEventStream(captureFile: bytes, configuration: configuration, reordering: reordering)
         var session = DecodingSession(decoder: self)
         var reporter = ProgressReporter(totalBytes: bytes.readableBytes, progress: progress)
-        // Reused for every packet: a packet yields a few events and messages at most.
+        // Reused for every packet: a packet yields a few events at most.
         var events: [TCPStreamEvent] = []
-        var output: [DecodedMessage] = []
-        while stream.next(into: &events) {
-            for item in events {
-                event(item)
-                session.process(item, into: &output)
+        withoutActuallyEscaping(emit) { emit in
+            var sink = ClosureSink(emit: emit)
+            while stream.next(into: &events) {
+                for item in events {
+                    event(item)
+                    session.process(item, into: &sink)
+                }
+                events.removeAll(keepingCapacity: true)
+                reporter.update(bytesRead: stream.bytesRead)
             }
-            events.removeAll(keepingCapacity: true)
-            for message in output {
-                emit(message)
-            }
-            output.removeAll(keepingCapacity: true)
-            reporter.update(bytesRead: stream.bytesRead)
         }
         reporter.finish()
         return stream.statistics

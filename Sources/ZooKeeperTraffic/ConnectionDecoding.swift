@@ -6,44 +6,28 @@ import ZooKeeperQuorumProtocol
 
 /// Decodes the two byte streams of one connection of a known protocol.
 ///
-/// An enum rather than a protocol existential: the decoder is called for every message, and
-/// an existential's copies (boxed when large) and dynamic dispatch showed in profiles.
-enum ConnectionDecoding: Sendable {
-    case client(ClientPortDecoding)
-    case election(ElectionPortDecoding)
-    case quorum(QuorumPortDecoding)
-    /// Only while `next` runs, so the payload it mutates is not also referenced from here.
-    case moved
+/// One optional per protocol rather than a protocol existential or an enum with payloads: the
+/// decoder runs for every message, and this way it is mutated in place, with no copy of its
+/// state and no dynamic dispatch.
+struct ConnectionDecoding: Sendable {
+    private var client: ClientPortDecoding?
+    private var election: ElectionPortDecoding?
+    private var quorum: QuorumPortDecoding?
 
     init(_ proto: TrafficProtocol, midStream: Bool, limits: JuteLimits) {
         switch proto {
-        case .client: self = .client(ClientPortDecoding(startedMidStream: midStream, limits: limits))
-        case .election: self = .election(ElectionPortDecoding(limits: limits))
-        case .quorum: self = .quorum(QuorumPortDecoding(limits: limits))
+        case .client: client = ClientPortDecoding(startedMidStream: midStream, limits: limits)
+        case .election: election = ElectionPortDecoding(limits: limits)
+        case .quorum: quorum = QuorumPortDecoding(limits: limits)
         }
     }
 
     /// The next message from `buffer` (which holds the stream's undecoded
     /// bytes), nil when more bytes are needed. On a throw nothing is consumed.
     mutating func next(_ direction: StreamDirection, from buffer: inout ByteBuffer) throws -> DecodedMessage.Content? {
-        // Move the payload out so it is mutated uniquely (no copy-on-write of the decoders'
-        // state), then put it back.
-        switch self {
-        case .client(var decoder):
-            self = .moved
-            defer { self = .client(decoder) }
-            return try decoder.next(direction, from: &buffer)
-        case .election(var decoder):
-            self = .moved
-            defer { self = .election(decoder) }
-            return try decoder.next(direction, from: &buffer)
-        case .quorum(var decoder):
-            self = .moved
-            defer { self = .quorum(decoder) }
-            return try decoder.next(direction, from: &buffer)
-        case .moved:
-            return nil
-        }
+        if client != nil { return try client!.next(direction, from: &buffer) }
+        if election != nil { return try election!.next(direction, from: &buffer) }
+        return try quorum?.next(direction, from: &buffer)
     }
 }
 

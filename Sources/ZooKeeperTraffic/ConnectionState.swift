@@ -89,7 +89,7 @@ struct ConnectionState {
         _ bytes: ByteBuffer,
         on direction: StreamDirection,
         at time: CaptureTimestamp,
-        into output: inout [DecodedMessage]
+        into output: inout some MessageSink
     ) {
         self[direction].append(bytes)
         if decoder == nil {
@@ -115,27 +115,25 @@ struct ConnectionState {
     private mutating func emit(
         _ direction: StreamDirection,
         _ length: Int,
-        _ content: DecodedMessage.Content,
+        _ content: consuming DecodedMessage.Content,
         at time: CaptureTimestamp,
-        into output: inout [DecodedMessage]
+        into output: inout some MessageSink
     ) {
         let bytes = self[direction].take(length)
-        output.append(DecodedMessage(
+        output.put(DecodedMessage(
             time: time, stream: StreamID(connection: id, direction: role(direction)), proto: proto ?? .client,
             content: content, wireBytes: bytes, streamOffset: self[direction].offset))
         self[direction].offset += length
     }
 
     /// Decodes every whole message buffered for `direction`.
-    private mutating func drain(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
-        // Moved out (not copied) so the decoder's state is mutated without copy-on-write.
-        guard var decoder = self.decoder.take() else { return }
-        defer { self.decoder = decoder }
+    private mutating func drain(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
+        guard decoder != nil else { return }
         let role = role(direction)
         while self[direction].pending.readableBytes > 0 {
             if self[direction].needsResync {
                 let pending = self[direction].pending
-                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder, window: config.resyncWindow) else {
+                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: config.resyncWindow) else {
                     if pending.readableBytes > config.resyncWindow {
                         emit(direction, pending.readableBytes, .undecoded(reason: "no message boundary found"), at: time, into: &output)
                     }
@@ -146,13 +144,13 @@ struct ConnectionState {
             }
             var trial = self[direction].pending
             do {
-                guard let content = try decoder.next(role, from: &trial) else { return }
+                guard let content = try decoder!.next(role, from: &trial) else { return }
                 emit(direction, self[direction].pending.readableBytes - trial.readableBytes, content, at: time, into: &output)
             } catch {
                 // The bytes from here to the next boundary found are one malformed message.
                 var rest = self[direction].pending
                 rest.moveReaderIndex(forwardBy: 1)
-                let next = Self.findBoundary(in: rest, role: role, decoder: decoder, window: config.resyncWindow)
+                let next = Self.findBoundary(in: rest, role: role, decoder: decoder!, window: config.resyncWindow)
                 emit(direction, 1 + (next ?? rest.readableBytes), .malformed(reason: "\(error)"), at: time, into: &output)
             }
         }
@@ -186,19 +184,19 @@ struct ConnectionState {
         }
     }
 
-    mutating func gap(_ missing: UInt64, on direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
+    mutating func gap(_ missing: UInt64, on direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
         flush(direction, at: time, as: .undecoded(reason: "incomplete message before a gap"), into: &output)
         emit(direction, 0, .gap(bytesMissing: missing), at: time, into: &output)
         self[direction].offset += Int(clamping: missing)
         self[direction].needsResync = true
     }
 
-    mutating func finish(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
+    mutating func finish(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
         let length = self[direction].pending.readableBytes
         flush(direction, at: time, as: .malformed(reason: "the connection ended \(length) bytes into a message"), into: &output)
     }
 
-    mutating func close(_ reason: CloseReason, at time: CaptureTimestamp, into output: inout [DecodedMessage]) {
+    mutating func close(_ reason: CloseReason, at time: CaptureTimestamp, into output: inout some MessageSink) {
         for direction in StreamDirection.allCases {
             finish(direction, at: time, into: &output)
         }
@@ -209,7 +207,7 @@ struct ConnectionState {
         _ direction: StreamDirection,
         at time: CaptureTimestamp,
         as content: DecodedMessage.Content,
-        into output: inout [DecodedMessage]
+        into output: inout some MessageSink
     ) {
         let length = self[direction].pending.readableBytes
         if length > 0 { emit(direction, length, content, at: time, into: &output) }

@@ -14,7 +14,7 @@ struct DecodingSession {
         self.decoder = decoder
     }
 
-    mutating func process(_ event: TCPStreamEvent, into output: inout [DecodedMessage]) {
+    mutating func process(_ event: TCPStreamEvent, into output: inout some MessageSink) {
         switch event {
         case .opened(let id, _):
             states[slot(id)] = ConnectionState(id: id, config: decoder)

@@ -52,6 +52,18 @@ func time<T>(_ runs: Int, _ body: () throws -> T) rethrows -> (seconds: Double, 
     return (best, result!)
 }
 
+/// Stage (b): every event of the file, counted and dropped.
+func reassemble(_ file: ByteBuffer) throws -> (CaptureStreamStatistics, Int) {
+    var stream = try CaptureEventStream(captureFile: file)
+    var events: [TCPStreamEvent] = []
+    var count = 0
+    while stream.next(into: &events) {
+        count += events.count
+        events.removeAll(keepingCapacity: true)
+    }
+    return (stream.statistics, count)
+}
+
 func report(_ stage: String, bytes: Int, seconds: Double, count: Int, unit: String) {
     let padded = stage.padding(toLength: 28, withPad: " ", startingAt: 0)
     print(String(format: "%@ %8.3f s %9.1f MB/s %12.0f %@/s (%d %@)",
@@ -92,16 +104,7 @@ if options.stages.contains("a") {
     report("(a) read file", bytes: size, seconds: readSeconds, count: size, unit: "bytes")
 }
 if options.stages.contains("b") {
-    let (seconds, (statistics, events)) = try time(options.runs) { () throws -> (CaptureStreamStatistics, Int) in
-        var stream = try CaptureEventStream(captureFile: file)
-        var events: [TCPStreamEvent] = []
-        var count = 0
-        while stream.next(into: &events) {
-            count += events.count
-            events.removeAll(keepingCapacity: true)
-        }
-        return (stream.statistics, count)
-    }
+    let (seconds, (statistics, events)) = try time(options.runs) { try reassemble(file) }
     report("(b) pcap + TCP reassembly", bytes: size, seconds: seconds, count: statistics.packetCount, unit: "packets")
     print("    \(statistics.tcpSegmentCount) TCP segments, \(events) events, \(statistics.gapCount) gaps, \(statistics.latePacketCount) late")
 }

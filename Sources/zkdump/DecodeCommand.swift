@@ -29,6 +29,7 @@ struct DecodeCommand: ParsableCommand {
                 statuses.append(.unusable)
                 continue
             }
+            options.progress = progressReporter(file: file, size: bytes.readableBytes, quiet: capture.quiet)
             statuses.append(TrafficDump.decode(
                 fileName: file, bytes: bytes, options: options, emit: { print($0) }, warn: { printError("zkdump: \($0)") }))
         }

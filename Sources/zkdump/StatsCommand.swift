@@ -22,8 +22,10 @@ struct StatsCommand: ParsableCommand {
                 statuses.append(.unusable)
                 continue
             }
+            var options = capture.dumpOptions
+            options.progress = progressReporter(file: file, size: bytes.readableBytes, quiet: capture.quiet)
             statuses.append(TrafficDump.collect(
-                fileName: file, bytes: bytes, options: capture.dumpOptions, into: &stats,
+                fileName: file, bytes: bytes, options: options, into: &stats,
                 warn: { printError("zkdump: \($0)") }))
         }
         print(json ? stats.json.text : stats.text)
