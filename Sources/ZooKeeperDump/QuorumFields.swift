@@ -24,9 +24,7 @@ enum QuorumFields {
             record.fields.set("election_epoch", Preview.hex(n.electionEpoch))
             record.fields.set("peer_epoch", Preview.hex(n.effectivePeerEpoch))
             if let version = n.version { record.fields.set("version", version) }
-            if let config = n.configText {
-                record.fields.set("config", .array(config.split(separator: "\n").map { .string(String($0)) }))
-            }
+            if let config = n.config { record.fields.set("config", configLines(config)) }
         case .malformedNotification(let body, let error):
             record.op = "notification"
             record.fields.set("malformed", "\(error)")
@@ -97,9 +95,14 @@ enum QuorumFields {
         case .sessionTouches(let touches):
             record.fields.set("sessions", .array(touches.map { .string("\(Preview.hex($0.sessionId)):\($0.timeout)") }))
         case .config(let text):
-            record.fields.set("config", .array(String(buffer: text).split(separator: "\n").map { .string(String($0)) }))
+            record.fields.set("config", configLines(text))
         case .raw(let bytes): record.fields.set("data_len", bytes.readableBytes)
         }
+    }
+
+    /// A quorum config (`server.1=...` lines) as a list, split on bytes.
+    private static func configLines(_ text: ByteBuffer) -> JSONLine.Value {
+        .array(text.readableBytesView.split(separator: UInt8(ascii: "\n")).map { .string(String(decoding: $0, as: UTF8.self)) })
     }
 
     private static func txn(_ entry: TxnEntry, into record: inout TrafficRecord) {

@@ -3,12 +3,16 @@ import ZooKeeperPCAP
 extension CaptureTimestamp {
     /// ISO-8601 in UTC with microseconds: `2026-11-20T09:14:03.123456Z`.
     public var iso8601: String {
+        secondPrefix + "." + six(Int(nanoseconds / 1000)) + "Z"
+    }
+
+    /// `2026-11-20T09:14:03`: the part that many consecutive messages share.
+    var secondPrefix: String {
         let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let micros = Int(nanoseconds / 1000)
         return "\(year)-\(two(month))-\(two(day))T\(two(Int(secondOfDay / 3600))):\(two(Int(secondOfDay % 3600 / 60)))"
-            + ":\(two(Int(secondOfDay % 60))).\(six(micros))Z"
+            + ":\(two(Int(secondOfDay % 60)))"
     }
 
     /// Microseconds from `earlier` to this time.
@@ -40,7 +44,24 @@ private func civilDate(daysSinceEpoch: Int64) -> (Int64, Int, Int) {
 }
 
 private func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-private func six(_ n: Int) -> String {
+func six(_ n: Int) -> String {
     let digits = String(n)
     return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+}
+
+/// Formats capture times, remembering the last second's text: a capture's
+/// messages come in time order, so most share it.
+public struct TimestampFormatter: Sendable {
+    private var second: Int64 = .min
+    private var prefix = ""
+
+    public init() {}
+
+    public mutating func iso8601(_ time: CaptureTimestamp) -> String {
+        if time.seconds != second {
+            second = time.seconds
+            prefix = time.secondPrefix
+        }
+        return prefix + "." + six(Int(time.nanoseconds / 1000)) + "Z"
+    }
 }

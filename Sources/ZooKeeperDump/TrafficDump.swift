@@ -31,10 +31,11 @@ public enum TrafficDump {
         warn: (String) -> Void
     ) -> DumpExitStatus {
         var status = DumpExitStatus.ok
+        var formatter = TimestampFormatter()
         let result = run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
             if record.isUndecoded { status = .problems }
             guard options.filter.matches(record) else { return }
-            emit(options.json ? record.json.text : record.text(colour: options.colour))
+            emit(options.json ? record.json(&formatter).text : record.text(colour: options.colour, &formatter))
         }
         guard let result else { return .unusable }
         return result == .ok ? status : result

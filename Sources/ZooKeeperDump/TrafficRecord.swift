@@ -47,8 +47,13 @@ public struct TrafficRecord: Sendable {
     public var isUndecoded: Bool { kind == "undecoded" || kind == "gap" }
 
     public var json: JSONLine {
+        var formatter = TimestampFormatter()
+        return json(&formatter)
+    }
+
+    public func json(_ formatter: inout TimestampFormatter) -> JSONLine {
         var line = JSONLine()
-        line.set("time", time.iso8601)
+        line.set("time", formatter.iso8601(time))
         line.set("src", src)
         line.set("dst", dst)
         line.set("proto", proto.rawValue)
@@ -71,21 +76,29 @@ public struct TrafficRecord: Sendable {
 
     /// `time src > dst kind ...`, coloured by kind when `colour` is set.
     public func text(colour: Bool = false) -> String {
-        var parts: [String] = [time.iso8601, "\(src) > \(dst)", paint(kind + String(repeating: " ", count: max(0, 10 - kind.count)), colour)]
-        if let session { parts.append("session=\(Preview.hex(session))") }
-        if let xid { parts.append("xid=\(xid)") }
-        if let op { parts.append(op) }
-        if let path { parts.append(path) }
+        var formatter = TimestampFormatter()
+        return text(colour: colour, &formatter)
+    }
+
+    public func text(colour: Bool, _ formatter: inout TimestampFormatter) -> String {
+        var out = formatter.iso8601(time)
+        out.reserveCapacity(160)
+        out += " " + src + " > " + dst + " "
+        out += paint(kind + String(repeating: " ", count: max(0, 10 - kind.count)), colour)
+        if let session { out += " session=" + Preview.hex(session) }
+        if let xid { out += " xid=" + String(xid) }
+        if let op { out += " " + op }
+        if let path { out += " " + path }
         if let err {
-            let name = err.name ?? "\(err.rawValue)"
-            parts.append(colour && err != .ok ? "\u{1b}[31merr=\(name)\u{1b}[0m" : "err=\(name)")
+            let name = err.name ?? String(err.rawValue)
+            out += colour && err != .ok ? " \u{1b}[31merr=\(name)\u{1b}[0m" : " err=" + name
         }
-        if let zxid { parts.append("zxid=\(Preview.hex(zxid))") }
-        if let latencyMicros { parts.append("\(latencyMicros)µs") }
-        if let offset { parts.append("offset=\(offset)") }
-        if let byteCount { parts.append("bytes=\(byteCount)") }
-        for field in fields.fields { parts.append("\(field.key)=\(Self.text(field.value))") }
-        return parts.joined(separator: " ")
+        if let zxid { out += " zxid=" + Preview.hex(zxid) }
+        if let latencyMicros { out += " " + String(latencyMicros) + "µs" }
+        if let offset { out += " offset=" + String(offset) }
+        if let byteCount { out += " bytes=" + String(byteCount) }
+        for field in fields.fields { out += " " + field.key + "=" + Self.text(field.value) }
+        return out
     }
 
     private func paint(_ text: String, _ colour: Bool) -> String {
@@ -107,8 +120,9 @@ public struct TrafficRecord: Sendable {
         switch value {
         case .string(let s):
             // One message, one line: line breaks inside values are shown escaped.
-            let flat = s.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")
-            return flat.contains(" ") || flat.isEmpty ? "\"\(flat)\"" : flat
+            let flat = s.utf8.contains(UInt8(ascii: "\n"))
+                ? s.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n") : s
+            return flat.isEmpty || flat.utf8.contains(UInt8(ascii: " ")) ? "\"" + flat + "\"" : flat
         case .int(let i): return String(i)
         case .double(let d): return String(d)
         case .bool(let b): return String(b)

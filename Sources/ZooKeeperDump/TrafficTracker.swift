@@ -15,6 +15,9 @@ public struct TrafficTracker: Sendable {
     }
 
     struct Connection: Sendable {
+        /// The endpoints as text, made once per connection rather than per message.
+        var client: String
+        var server: String
         var session: Int64?
         /// Unanswered requests in the order sent; replies come in that order.
         var pending: [Pending] = []
@@ -30,14 +33,17 @@ public struct TrafficTracker: Sendable {
     /// The records for one message (usually one; a close can add unanswered requests).
     public mutating func records(for message: DecodedMessage) -> [TrafficRecord] {
         let id = message.stream.connection
-        var record = TrafficRecord(
-            time: message.time, src: "\(message.stream.source)", dst: "\(message.stream.destination)",
-            proto: message.proto, kind: message.kindName)
+        if connections[id] == nil {
+            connections[id] = Connection(client: "\(id.client)", server: "\(id.server)")
+        }
+        let (src, dst) = message.stream.direction == .clientToServer
+            ? (connections[id]!.client, connections[id]!.server) : (connections[id]!.server, connections[id]!.client)
+        var record = TrafficRecord(time: message.time, src: src, dst: dst, proto: message.proto, kind: message.kindName)
         let fields = ClientFields(secrets: secrets)
         switch message.content {
         case .client(.connect(let frame)):
             let r = frame.request
-            if r.sessionId != 0 { connections[id, default: Connection()].session = r.sessionId }
+            if r.sessionId != 0 { connections[id]!.session = r.sessionId }
             record.session = r.sessionId
             record.fields.set("protocol_version", r.protocolVersion)
             record.fields.set("last_zxid_seen", Preview.hex(r.lastZxidSeen))
@@ -47,7 +53,7 @@ public struct TrafficTracker: Sendable {
             record.fields.set("readonly", frame.hasReadOnlyByte ? .bool(r.readOnly) : .null)
         case .server(.connect(let frame)):
             let r = frame.response
-            if r.sessionId != 0 { connections[id, default: Connection()].session = r.sessionId }
+            if r.sessionId != 0 { connections[id]!.session = r.sessionId }
             record.session = r.sessionId
             record.fields.set("protocol_version", r.protocolVersion)
             record.fields.set("timeout", r.timeOut)
@@ -61,7 +67,7 @@ public struct TrafficTracker: Sendable {
             record.op = request.op.name ?? "\(request.op.rawValue)"
             record.path = request.body.path
             fields.request(request.body, into: &record.fields)
-            connections[id, default: Connection()].pending.append(
+            connections[id]!.pending.append(
                 Pending(op: request.op, path: request.body.path, time: message.time, xid: request.xid))
         case .server(.reply(let reply)):
             record.session = connections[id]?.session
@@ -113,9 +119,7 @@ public struct TrafficTracker: Sendable {
             record.fields.set("reason", "\(reason)")
             var records = [record]
             for request in connections.removeValue(forKey: id)?.pending ?? [] {
-                var unanswered = TrafficRecord(
-                    time: message.time, src: "\(message.stream.source)", dst: "\(message.stream.destination)",
-                    proto: message.proto, kind: "unanswered")
+                var unanswered = TrafficRecord(time: message.time, src: src, dst: dst, proto: message.proto, kind: "unanswered")
                 unanswered.session = records[0].session
                 unanswered.xid = request.xid
                 unanswered.op = request.op.name ?? "\(request.op.rawValue)"

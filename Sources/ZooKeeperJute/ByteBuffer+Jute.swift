@@ -73,14 +73,11 @@ extension ByteBuffer {
         let count = try readJuteInt(field: field)
         if count == -1 { return nil }
         guard count >= 0 else {
-            throw JuteError(.negativeLength, field: "\(field)", detail: "count \(count)")
+            throw JuteError(.negativeLength, field: field, detail: .count(Int(count)))
         }
         let elementSize = max(minimumElementSize, 1)
         guard Int(count) <= limits.maxLength / elementSize else {
-            throw JuteError(
-                .lengthExceedsLimit, field: "\(field)",
-                detail: "count \(count) over limit \(limits.maxLength) bytes"
-            )
+            throw JuteError(.lengthExceedsLimit, field: field, detail: .countOverLimit(Int(count), limits.maxLength))
         }
         guard Int(count) * elementSize <= readableBytes else {
             throw JuteError.truncated(field, need: Int(count) * elementSize, have: readableBytes)
@@ -99,13 +96,10 @@ extension ByteBuffer {
         let length = try readJuteInt(field: field)
         if length == -1 { return nil }
         guard length >= 0 else {
-            throw JuteError(.negativeLength, field: "\(field)", detail: "length \(length)")
+            throw JuteError(.negativeLength, field: field, detail: .length(Int(length)))
         }
         guard Int(length) <= limits.maxLength else {
-            throw JuteError(
-                .lengthExceedsLimit, field: "\(field)",
-                detail: "length \(length) over limit \(limits.maxLength)"
-            )
+            throw JuteError(.lengthExceedsLimit, field: field, detail: .lengthOverLimit(Int(length), limits.maxLength))
         }
         return Int(length)
     }

@@ -32,23 +32,87 @@ public struct JuteError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
+
     /// The record and field being read, e.g. `CreateRequest.path`.
-    public var field: String
+    public var field: String {
+        get {
+            switch fieldStorage {
+            case .text(let text): text
+            case .static(let name): "\(name)"
+            }
+        }
+        set { fieldStorage = .text(newValue) }
+    }
+
     /// Free text: the offending length, the limit, the byte count left over.
-    public var detail: String
+    public var detail: String {
+        get { detailStorage.text }
+        set { detailStorage = .text(newValue) }
+    }
+
+    // The field and detail are kept as they come and formatted only when asked
+    // for: a stream decoder meets a truncated value at nearly every packet
+    // boundary and only looks at the kind.
+    @usableFromInline
+    enum FieldStorage: Sendable {
+        case text(String)
+        case `static`(StaticString)
+    }
+
+    @usableFromInline
+    enum Detail: Sendable {
+        case text(String)
+        case truncated(need: Int, have: Int)
+        case length(Int)
+        case lengthOverLimit(Int, Int)
+        case count(Int)
+        case countOverLimit(Int, Int)
+
+        var text: String {
+            switch self {
+            case .text(let text): text
+            case .truncated(let need, let have): "need \(need) bytes, have \(have)"
+            case .length(let length): "length \(length)"
+            case .lengthOverLimit(let length, let limit): "length \(length) over limit \(limit)"
+            case .count(let count): "count \(count)"
+            case .countOverLimit(let count, let limit): "count \(count) over limit \(limit) bytes"
+            }
+        }
+    }
+
+    @usableFromInline var fieldStorage: FieldStorage
+    @usableFromInline var detailStorage: Detail
 
     public init(_ kind: Kind, field: String, detail: String = "") {
         self.kind = kind
-        self.field = field
-        self.detail = detail
+        self.fieldStorage = .text(field)
+        self.detailStorage = .text(detail)
+    }
+
+    @usableFromInline
+    init(_ kind: Kind, field: StaticString, detail: Detail) {
+        self.kind = kind
+        self.fieldStorage = .static(field)
+        self.detailStorage = detail
     }
 
     public var description: String {
-        detail.isEmpty ? "\(kind) in \(field)" : "\(kind) in \(field): \(detail)"
+        let detail = self.detail
+        return detail.isEmpty ? "\(kind) in \(field)" : "\(kind) in \(field): \(detail)"
+    }
+
+    public static func == (lhs: JuteError, rhs: JuteError) -> Bool {
+        lhs.kind == rhs.kind && lhs.field == rhs.field && lhs.detail == rhs.detail
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(field)
+        hasher.combine(detail)
     }
 
     @inline(never) @usableFromInline
     static func truncated(_ field: StaticString, need: Int, have: Int) -> JuteError {
-        JuteError(.truncated, field: "\(field)", detail: "need \(need) bytes, have \(have)")
+        JuteError(.truncated, field: field, detail: .truncated(need: need, have: have))
     }
 }

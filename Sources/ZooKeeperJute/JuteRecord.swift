@@ -12,19 +12,47 @@ public protocol JuteRecord: Hashable, Sendable {
     /// the failure happened; use `ByteBuffer.readJuteRecord` to get a rewind.
     init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError)
 
+    /// Reads the fields in schema order through a `JuteReader`; on error the
+    /// reader is wherever the failure happened. The generated records read
+    /// their fields here and `init(juteFrom:limits:)` opens a reader for it;
+    /// the default goes through `init(juteFrom:limits:)`.
+    init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError)
+
     func writeJute(to buffer: inout ByteBuffer)
 }
 
 extension JuteRecord {
     /// Decodes a record that must span `bytes` exactly.
+    @inlinable
     public init(juteBytes bytes: ByteBuffer, limits: JuteLimits = .default) throws(JuteError) {
-        var bytes = bytes
-        self = try bytes.readJuteRecord(Self.self, limits: limits)
-        guard bytes.readableBytes == 0 else {
-            throw JuteError(
-                .trailingBytes, field: Self.juteName,
-                detail: "\(bytes.readableBytes) bytes after the record"
-            )
+        self = try bytes.peekJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteWhole: &reader, limits: limits)
+        }
+    }
+
+    /// Reads a record that must take every byte left in `reader`.
+    @inlinable
+    public init(juteWhole reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self = try Self(juteReader: &reader, limits: limits)
+        guard reader.readableBytes == 0 else { throw Self.trailingBytesError(reader.readableBytes) }
+    }
+
+    @inline(never) @usableFromInline
+    static func trailingBytesError(_ count: Int) -> JuteError {
+        JuteError(.trailingBytes, field: Self.juteName, detail: "\(count) bytes after the record")
+    }
+
+    /// Bridges to `init(juteFrom:limits:)` for records that only read from a `ByteBuffer`.
+    @inlinable
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        var rest = reader.remainingBytes
+        let start = rest.readerIndex
+        do {
+            self = try Self(juteFrom: &rest, limits: limits)
+            reader.offset &+= rest.readerIndex &- start
+        } catch {
+            reader.offset &+= rest.readerIndex &- start
+            throw error
         }
     }
 
@@ -43,12 +71,8 @@ extension ByteBuffer {
         _ type: Record.Type = Record.self,
         limits: JuteLimits = .default
     ) throws(JuteError) -> Record {
-        let saved = readerIndex
-        do {
-            return try Record(juteFrom: &self, limits: limits)
-        } catch {
-            moveReaderIndex(to: saved)
-            throw error
+        try readJuteRewinding { (reader: inout JuteReader) throws(JuteError) -> Record in
+            try Record(juteReader: &reader, limits: limits)
         }
     }
 

@@ -45,41 +45,50 @@ public struct ElectionNotification: Hashable, Sendable {
 
     /// Decodes a body exactly as long as the frame said.
     public init(body: ByteBuffer) throws(QuorumProtocolError) {
-        var reader = body
-        let capacity = body.readableBytes
-        guard capacity >= 28 else {
+        // One view of the bytes for all the fields (see `JuteReader`).
+        self = try body.peekJute { (reader: inout JuteReader) throws(QuorumProtocolError) -> ElectionNotification in
+            try ElectionNotification(reading: &reader)
+        }
+    }
+
+    private init(reading reader: inout JuteReader) throws(QuorumProtocolError) {
+        let capacity = reader.readableBytes
+        guard capacity >= 28,
+              let state = try? reader.readInt(), let leader = try? reader.readLong(),
+              let zxid = try? reader.readLong(), let electionEpoch = try? reader.readLong()
+        else {
             throw QuorumProtocolError(.invalidNotification, detail: "\(capacity) bytes, fewer than 28")
         }
-        state = ServerState(reader.readInteger(endianness: .big, as: Int32.self)!)
-        leader = reader.readInteger(endianness: .big, as: Int64.self)!
-        zxid = reader.readInteger(endianness: .big, as: Int64.self)!
-        electionEpoch = reader.readInteger(endianness: .big, as: Int64.self)!
+        self.state = ServerState(state)
+        self.leader = leader
+        self.zxid = zxid
+        self.electionEpoch = electionEpoch
         peerEpoch = nil
         version = nil
         config = nil
         if capacity != 28 {
-            guard let epoch = reader.readInteger(endianness: .big, as: Int64.self) else {
+            guard let epoch = try? reader.readLong() else {
                 throw QuorumProtocolError(.invalidNotification, detail: "\(capacity) bytes cut the peer epoch")
             }
             peerEpoch = epoch
             if capacity != 40 {
-                guard let sentVersion = reader.readInteger(endianness: .big, as: Int32.self) else {
+                guard let sentVersion = try? reader.readInt() else {
                     throw QuorumProtocolError(.invalidNotification, detail: "\(capacity) bytes cut the version")
                 }
                 version = sentVersion
                 if sentVersion > 1 {
-                    guard let length = reader.readInteger(endianness: .big, as: Int32.self) else {
+                    guard let length = try? reader.readInt() else {
                         throw QuorumProtocolError(.invalidNotification, detail: "\(capacity) bytes cut the config length")
                     }
                     // Java checks against the whole message size before allocating.
-                    guard length >= 0, Int(length) <= capacity, let text = reader.readSlice(length: Int(length)) else {
+                    guard length >= 0, Int(length) <= capacity, var text = try? reader.subReader(length: Int(length), field: "config") else {
                         throw QuorumProtocolError(.invalidNotification, detail: "config length \(length) in \(capacity) bytes")
                     }
-                    config = text
+                    config = text.readRest()
                 }
             }
         }
-        trailer = reader
+        trailer = reader.readRest()
     }
 
     public func write(to buffer: inout ByteBuffer) {

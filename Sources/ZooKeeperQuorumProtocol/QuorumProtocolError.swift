@@ -43,14 +43,35 @@ public struct QuorumProtocolError: Error, Hashable, Sendable, CustomStringConver
 
     public var kind: Kind
     public var detail: String
-    public var jute: JuteError?
-    public var storage: StorageFormatError?
+
+    public var jute: JuteError? {
+        get { if case .errors(let jute, _) = underlying { jute } else { nil } }
+        set { underlying = Underlying(jute: newValue, storage: storage) }
+    }
+
+    public var storage: StorageFormatError? {
+        get { if case .errors(_, let storage) = underlying { storage } else { nil } }
+        set { underlying = Underlying(jute: jute, storage: newValue) }
+    }
+
+    /// The errors underneath, out of line: this error sits in every decoded
+    /// ZAB message (as `payloadError`) and election item, which are copied
+    /// several times each on their way out, so it is kept small.
+    private indirect enum Underlying: Hashable, Sendable {
+        case errors(JuteError?, StorageFormatError?)
+
+        init?(jute: JuteError?, storage: StorageFormatError?) {
+            if jute == nil && storage == nil { return nil }
+            self = .errors(jute, storage)
+        }
+    }
+
+    private var underlying: Underlying?
 
     public init(_ kind: Kind, detail: String = "", jute: JuteError? = nil, storage: StorageFormatError? = nil) {
         self.kind = kind
         self.detail = detail
-        self.jute = jute
-        self.storage = storage
+        self.underlying = Underlying(jute: jute, storage: storage)
     }
 
     public var description: String {

@@ -12,7 +12,10 @@ public struct ZabMessage: Hashable, Sendable {
     public var payloadError: QuorumProtocolError?
 
     public init(packet: QuorumPacket, limits: JuteLimits = .default) {
-        self.packet = packet
+        // Each stored property is set once, straight from its value: a partial
+        // overwrite in a catch made the optimiser copy the whole message.
+        let payload: ZabPayload
+        let payloadError: QuorumProtocolError?
         do throws(QuorumProtocolError) {
             payload = try ZabPayload(type: QuorumPacketType(packet.type), data: packet.data, limits: limits)
             payloadError = nil
@@ -20,6 +23,9 @@ public struct ZabMessage: Hashable, Sendable {
             payload = packet.data.map { .raw($0) } ?? .none
             payloadError = error
         }
+        self.packet = packet
+        self.payload = payload
+        self.payloadError = payloadError
     }
 
     public init(type: QuorumPacketType, zxid: Int64, payload: ZabPayload, authinfo: [Id]? = nil) {

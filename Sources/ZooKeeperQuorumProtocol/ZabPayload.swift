@@ -8,11 +8,13 @@ public enum ZabPayload: Hashable, Sendable {
     /// Null data (ACK, COMMIT, UPTODATE, DIFF, TRUNC, SNAP, SYNC, a leader's PING...).
     case none
     /// PROPOSAL, INFORM: the transaction as marshalled for the log.
-    case txn(TxnEntry)
+    /// (Out of line, as is INFORMANDACTIVATE's: a transaction is large and a
+    /// decoded message is copied several times on its way out.)
+    indirect case txn(TxnEntry)
     /// COMMITANDACTIVATE: the designated leader of the new config.
     case commitAndActivate(suggestedLeader: Int64)
     /// INFORMANDACTIVATE: the designated leader, then the reconfig transaction.
-    case informAndActivate(suggestedLeader: Int64, txn: TxnEntry)
+    indirect case informAndActivate(suggestedLeader: Int64, txn: TxnEntry)
     /// FOLLOWERINFO, OBSERVERINFO in the 20-byte layout of 3.5+.
     case learnerInfo(LearnerInfo)
     /// LEADERINFO: the leader's protocol version (0x10000).
@@ -34,80 +36,81 @@ public enum ZabPayload: Hashable, Sendable {
 
     /// Reads `data` for a packet of `type`.
     public init(type: QuorumPacketType, data: ByteBuffer?, limits: JuteLimits = .default) throws(QuorumProtocolError) {
-        guard var data else {
+        guard let data else {
             self = .none
             return
         }
+        // One view of the bytes for the whole payload (see `JuteReader`).
+        self = try data.peekJute { (reader: inout JuteReader) throws(QuorumProtocolError) -> ZabPayload in
+            try ZabPayload(type: type, data: &reader, limits: limits)
+        }
+    }
+
+    /// Reads the bytes of `data`, all of which are the payload.
+    private init(type: QuorumPacketType, data: inout JuteReader, limits: JuteLimits) throws(QuorumProtocolError) {
         let size = data.readableBytes
         func invalid(_ detail: String, _ jute: JuteError? = nil) -> QuorumProtocolError {
             QuorumProtocolError(.invalidPayload, detail: "\(type) data: \(detail)", jute: jute)
         }
-        func txn(_ bytes: ByteBuffer) throws(QuorumProtocolError) -> TxnEntry {
+        func txn(_ reader: inout JuteReader) throws(QuorumProtocolError) -> TxnEntry {
             do throws(JuteError) {
-                return try TxnEntry(juteBytes: bytes, limits: limits)
+                return try TxnEntry(juteWhole: &reader, limits: limits)
             } catch {
                 throw invalid("not a transaction", error)
             }
         }
+        // Every size is checked before the reads, so the reads below cannot
+        // run short; `try?` only satisfies the reader's signature.
         switch type {
         case .proposal, .inform:
-            self = .txn(try txn(data))
+            self = .txn(try txn(&data))
         case .commitAndActivate:
-            guard size == 8 else { throw invalid("\(size) bytes, expected 8") }
-            self = .commitAndActivate(suggestedLeader: data.readInteger(endianness: .big, as: Int64.self)!)
+            guard size == 8, let leader = try? data.readLong() else { throw invalid("\(size) bytes, expected 8") }
+            self = .commitAndActivate(suggestedLeader: leader)
         case .informAndActivate:
-            guard let leader = data.readInteger(endianness: .big, as: Int64.self) else { throw invalid("\(size) bytes, no leader id") }
-            self = .informAndActivate(suggestedLeader: leader, txn: try txn(data))
+            guard let leader = try? data.readLong() else { throw invalid("\(size) bytes, no leader id") }
+            self = .informAndActivate(suggestedLeader: leader, txn: try txn(&data))
         case .followerInfo, .observerInfo:
             // Older learners send 8 or 12 bytes; those stay raw.
-            guard size == LearnerInfo.juteMinimumSize, let info = try? data.readJuteRecord(LearnerInfo.self) else {
-                self = .raw(data)
+            var attempt = data
+            guard size == LearnerInfo.juteMinimumSize, let info = try? LearnerInfo(juteReader: &attempt, limits: .default) else {
+                self = .raw(data.readRest())
                 return
             }
             self = .learnerInfo(info)
         case .leaderInfo, .ackEpoch:
-            guard size == 4 else { throw invalid("\(size) bytes, expected 4") }
-            let value = data.readInteger(endianness: .big, as: Int32.self)!
+            guard size == 4, let value = try? data.readInt() else { throw invalid("\(size) bytes, expected 4") }
             self = type == .leaderInfo ? .leaderInfo(protocolVersion: value) : .ackEpoch(value)
         case .revalidate:
             // The learner asks with id + timeout, the leader answers with id + boolean.
             switch size {
             case 12:
-                self = .revalidateRequest(RevalidateRequest(
-                    sessionId: data.readInteger(endianness: .big, as: Int64.self)!,
-                    timeout: data.readInteger(endianness: .big, as: Int32.self)!
-                ))
+                guard let sessionId = try? data.readLong(), let timeout = try? data.readInt() else { throw invalid("\(size) bytes") }
+                self = .revalidateRequest(RevalidateRequest(sessionId: sessionId, timeout: timeout))
             case 9:
-                self = .revalidateReply(RevalidateReply(
-                    sessionId: data.readInteger(endianness: .big, as: Int64.self)!,
-                    valid: data.readInteger(as: UInt8.self)! != 0
-                ))
+                guard let sessionId = try? data.readLong(), let valid = try? data.readBool() else { throw invalid("\(size) bytes") }
+                self = .revalidateReply(RevalidateReply(sessionId: sessionId, valid: valid))
             default:
                 throw invalid("\(size) bytes, expected 12 or 9")
             }
         case .request:
-            guard size >= 16 else { throw invalid("\(size) bytes, fewer than 16") }
-            self = .request(LearnerRequest(
-                sessionId: data.readInteger(endianness: .big, as: Int64.self)!,
-                cxid: data.readInteger(endianness: .big, as: Int32.self)!,
-                type: OpCode(data.readInteger(endianness: .big, as: Int32.self)!),
-                request: data
-            ))
+            guard size >= 16, let sessionId = try? data.readLong(), let cxid = try? data.readInt(), let op = try? data.readInt() else {
+                throw invalid("\(size) bytes, fewer than 16")
+            }
+            self = .request(LearnerRequest(sessionId: sessionId, cxid: cxid, type: OpCode(op), request: data.readRest()))
         case .ping:
             guard size % 12 == 0 else { throw invalid("\(size) bytes, not whole (session, timeout) pairs") }
             var touches: [SessionTouch] = []
             touches.reserveCapacity(size / 12)
             while data.readableBytes > 0 {
-                touches.append(SessionTouch(
-                    sessionId: data.readInteger(endianness: .big, as: Int64.self)!,
-                    timeout: data.readInteger(endianness: .big, as: Int32.self)!
-                ))
+                guard let sessionId = try? data.readLong(), let timeout = try? data.readInt() else { break }
+                touches.append(SessionTouch(sessionId: sessionId, timeout: timeout))
             }
             self = .sessionTouches(touches)
         case .newLeader:
-            self = .config(data)
+            self = .config(data.readRest())
         default:
-            self = .raw(data)
+            self = .raw(data.readRest())
         }
     }
 

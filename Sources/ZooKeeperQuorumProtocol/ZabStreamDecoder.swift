@@ -88,18 +88,32 @@ public struct ZabStreamDecoder: Sendable {
 
     /// Reads one QuorumPacket, or nil (consuming nothing) if it is not all there.
     public static func readPacket(from buffer: inout ByteBuffer, limits: JuteLimits = .default) throws(QuorumProtocolError) -> QuorumPacket? {
-        // Walk the lengths first: the authinfo vector's count must not be
-        // judged against a partial buffer.
+        // One pass when the packet is all there (nearly always); only a packet
+        // that does not decode is walked again, to tell "need more bytes" from
+        // an error.
+        do throws(JuteError) {
+            return try buffer.readJuteRewinding { (reader: inout JuteReader) throws(JuteError) -> QuorumPacket in
+                try QuorumPacket(juteReader: &reader, limits: limits)
+            }
+        } catch {
+            return try judgeInvalidPacket(buffer, error, limits: limits)
+        }
+    }
+
+    /// A packet that did not decode: nil if its bytes are not all there yet,
+    /// else the error. The lengths are walked without building anything: the
+    /// authinfo vector's count must not be judged against a partial buffer.
+    private static func judgeInvalidPacket(_ buffer: ByteBuffer, _ error: JuteError, limits: JuteLimits) throws(QuorumProtocolError) -> QuorumPacket? {
         var skim = JuteSkim(buffer, limits: limits)
         do throws(JuteError) {
             guard skim.skip(12), try skim.skipBuffer(field: "QuorumPacket.data") else { return nil }
             guard try skim.skipVector(field: "QuorumPacket.authinfo", { (s: inout JuteSkim) throws(JuteError) in try s.skipId() }) else {
                 return nil
             }
-            return try buffer.readJuteRecord(QuorumPacket.self, limits: limits)
         } catch {
             throw QuorumProtocolError(.invalidPacket, jute: error)
         }
+        throw QuorumProtocolError(.invalidPacket, jute: error)
     }
 }
 

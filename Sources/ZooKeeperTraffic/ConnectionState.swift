@@ -50,6 +50,8 @@ struct ConnectionState {
     /// The reassembler names the first sender "client" when it missed the SYN;
     /// if that sender owns the well-known port, the roles are the other way round.
     let swapped: Bool
+    /// The connection with client and server in ZooKeeper's terms, as messages name it.
+    let zooKeeperID: ConnectionID
     var proto: TrafficProtocol?
     var decoder: ConnectionDecoding?
     // Two fields, not a dictionary: they are read several times per message.
@@ -73,6 +75,7 @@ struct ConnectionState {
         let serverProto = config.ports.protocolOf(port: id.server.port)
         let clientProto = config.ports.protocolOf(port: id.client.port)
         swapped = !id.initiatorKnown && serverProto == nil && clientProto != nil
+        zooKeeperID = swapped ? ConnectionID(client: id.server, server: id.client, initiatorKnown: false) : id
         proto = serverProto ?? (id.initiatorKnown ? nil : clientProto)
     }
 
@@ -121,7 +124,7 @@ struct ConnectionState {
     ) {
         let bytes = self[direction].take(length)
         output.put(DecodedMessage(
-            time: time, stream: StreamID(connection: id, direction: role(direction)), proto: proto ?? .client,
+            time: time, stream: StreamID(connection: zooKeeperID, direction: role(direction)), proto: proto ?? .client,
             content: content, wireBytes: bytes, streamOffset: self[direction].offset))
         self[direction].offset += length
     }

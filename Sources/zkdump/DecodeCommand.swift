@@ -24,6 +24,8 @@ struct DecodeCommand: ParsableCommand {
         options.secrets = secrets
         options.colour = !json && !noColor && (color || isTerminal(1))
         var statuses: [DumpExitStatus] = []
+        let output = OutputBuffer()
+        defer { output.flush() }
         for file in capture.files {
             guard let bytes = readFile(file) else {
                 statuses.append(.unusable)
@@ -31,7 +33,7 @@ struct DecodeCommand: ParsableCommand {
             }
             options.progress = progressReporter(file: file, size: bytes.readableBytes, quiet: capture.quiet)
             statuses.append(TrafficDump.decode(
-                fileName: file, bytes: bytes, options: options, emit: { print($0) }, warn: { printError("zkdump: \($0)") }))
+                fileName: file, bytes: bytes, options: options, emit: output.line, warn: { printError("zkdump: \($0)") }))
         }
         throw exitStatus(statuses)
     }

@@ -80,4 +80,28 @@ import ZooKeeperTestSupport
         let responses = kinds.filter { $0 == "response" }.count
         #expect(responses > 20, "decoding goes on after the resynchronisation: \(responses) responses")
     }
+
+    /// When the capture misses the handshake and the server speaks first, the
+    /// well-known port still decides who is the server.
+    @Test func aCaptureStartingWithTheServersBytesKeepsTheRoles() throws {
+        let packets = try CaptureRewriting.packets(of: try Captures.bytes("standalone_watches"))
+        let firstReply = try #require(packets.indices.first { index in
+            index > 10 && packets[index].segment.source.port == 2181 && packets[index].segment.payload.readableBytes > 0
+        })
+        var options = TrafficDump.Options()
+        options.json = true
+        var directions: [String: Set<String>] = [:]
+        _ = TrafficDump.decode(
+            fileName: "cut", bytes: CaptureRewriting.capture(Array(packets[firstReply...]), link: .ethernet, format: .pcap),
+            options: options,
+            emit: { line in
+                let object = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                let kind = object["kind"] as! String
+                let src = object["src"] as! String
+                directions[kind, default: []].insert(String(src.split(separator: ":").last!))
+            }, warn: { _ in })
+        #expect(directions["response"] == ["2181"])
+        #expect(directions["event"] == ["2181"])
+        #expect(!(directions["request"]?.contains("2181") ?? true))
+    }
 }

@@ -64,13 +64,32 @@ public struct ClientConnectionDecoder: Sendable {
             clientPhase = .established
             return .connect(frame)
         case .established:
-            guard let body = try Frame.read(from: &buffer, maxLength: maxFrameLength) else { return nil }
-            // Java answers a request whose body does not decode (MarshallingError), so
-            // its op is remembered even when decoding it fails.
-            if let header = ClientRequest.header(frameBody: body) { expectReply(xid: header.xid, op: OpCode(header.type)) }
-            let request = try rewinding(&buffer, body) { () throws(JuteError) in
-                try ClientRequest(frameBody: body, limits: limits)
+            // Frame, header and body are read in one pass over the bytes; nothing
+            // is consumed unless all of it decodes.
+            let maxFrameLength = maxFrameLength
+            let limits = limits
+            var failedHeader: RequestHeader?
+            let request: ClientRequest?
+            do throws(JuteError) {
+                request = try buffer.readJuteMessage { (reader: inout JuteReader) throws(JuteError) -> ClientRequest? in
+                    guard var frame = try Self.frameBody(&reader, maxLength: maxFrameLength) else { return nil }
+                    let header = try RequestHeader(juteReader: &frame, limits: limits)
+                    do throws(JuteError) {
+                        let body = try RequestBody.decode(op: OpCode(header.type), whole: &frame, limits: limits)
+                        return ClientRequest(header: header, body: body)
+                    } catch {
+                        failedHeader = header
+                        throw error
+                    }
+                }
+            } catch {
+                // Java answers a request whose body does not decode (MarshallingError), so
+                // its op is remembered even when decoding it fails.
+                if let failedHeader { expectReply(xid: failedHeader.xid, op: OpCode(failedHeader.type)) }
+                throw error
             }
+            guard let request else { return nil }
+            expectReply(xid: request.header.xid, op: request.op)
             return .request(request)
         }
     }
@@ -88,11 +107,22 @@ public struct ClientConnectionDecoder: Sendable {
             serverPhase = .established
             return .connect(frame)
         case .established:
-            guard let body = try Frame.read(from: &buffer, maxLength: maxFrameLength) else { return nil }
-            return try rewinding(&buffer, body) { () throws(JuteError) in
-                try decodeReply(body)
+            let maxFrameLength = maxFrameLength
+            return try buffer.readJuteMessage { (reader: inout JuteReader) throws(JuteError) -> ServerMessage? in
+                guard var frame = try Self.frameBody(&reader, maxLength: maxFrameLength) else { return nil }
+                return try decodeReply(&frame)
             }
         }
+    }
+
+    /// A reader over the next frame's body, nil until all of it is there; a
+    /// length Java would refuse throws (see `Frame.read`, which this mirrors).
+    private static func frameBody(_ reader: inout JuteReader, maxLength: Int) throws(JuteError) -> JuteReader? {
+        guard reader.readableBytes >= 4 else { return nil }
+        let length = try reader.readInt(field: "frame")
+        try Frame.check(length: length, maxLength: maxLength)
+        guard reader.readableBytes >= Int(length) else { return nil }
+        return try reader.subReader(length: Int(length), field: "frame")
     }
 
     private mutating func expectReply(xid: Int32, op: OpCode) {
@@ -102,18 +132,17 @@ public struct ClientConnectionDecoder: Sendable {
         pending[xid] = op
     }
 
-    private mutating func decodeReply(_ frameBody: ByteBuffer) throws(JuteError) -> ServerMessage {
-        var bytes = frameBody
-        let header = try ReplyHeader(juteFrom: &bytes, limits: limits)
+    private mutating func decodeReply(_ bytes: inout JuteReader) throws(JuteError) -> ServerMessage {
+        let header = try ReplyHeader(juteReader: &bytes, limits: limits)
         if header.xid == Xid.notification {
-            return .event(header, try WatcherEvent(juteBytes: bytes, limits: limits))
+            return .event(header, try WatcherEvent(juteWhole: &bytes, limits: limits))
         }
         let op = pending.removeValue(forKey: header.xid) ?? Self.impliedOp(xid: header.xid)
         let body: ResponseBody
         if let op {
-            body = try ResponseBody.decode(op: op, from: bytes, limits: limits)
+            body = try ResponseBody.decode(op: op, whole: &bytes, limits: limits)
         } else {
-            body = bytes.readableBytes == 0 ? .none : .unknown(bytes)
+            body = bytes.readableBytes == 0 ? .none : .unknown(bytes.readRest())
         }
         return .reply(ServerReply(header: header, op: op, body: body))
     }

@@ -16,9 +16,10 @@ public struct ClientRequest: Hashable, Sendable {
     }
 
     public init(frameBody: ByteBuffer, limits: JuteLimits = .default) throws(JuteError) {
-        var bytes = frameBody
-        header = try RequestHeader(juteFrom: &bytes, limits: limits)
-        body = try RequestBody.decode(op: OpCode(header.type), from: bytes, limits: limits)
+        self = try frameBody.peekJute { (reader: inout JuteReader) throws(JuteError) -> ClientRequest in
+            let header = try RequestHeader(juteReader: &reader, limits: limits)
+            return ClientRequest(header: header, body: try RequestBody.decode(op: OpCode(header.type), whole: &reader, limits: limits))
+        }
     }
 
     /// The header alone, for a frame whose body does not decode.

@@ -34,23 +34,29 @@ public struct MultiRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader buffer: inout JuteReader, limits: JuteLimits) throws(JuteError) {
         var ops: [Op] = []
-        var header = try MultiHeader(juteFrom: &buffer, limits: limits)
+        var header = try MultiHeader(juteReader: &buffer, limits: limits)
         while !header.done {
             let body: RequestBody
             switch OpCode(header.type) {
-            case .create, .create2, .createContainer: body = .create(try .init(juteFrom: &buffer, limits: limits))
-            case .createTTL: body = .createTTL(try .init(juteFrom: &buffer, limits: limits))
-            case .delete: body = .delete(try .init(juteFrom: &buffer, limits: limits))
-            case .setData: body = .setData(try .init(juteFrom: &buffer, limits: limits))
-            case .check: body = .check(try .init(juteFrom: &buffer, limits: limits))
-            case .getChildren: body = .getChildren(try .init(juteFrom: &buffer, limits: limits))
-            case .getData: body = .getData(try .init(juteFrom: &buffer, limits: limits))
+            case .create, .create2, .createContainer: body = .create(try .init(juteReader: &buffer, limits: limits))
+            case .createTTL: body = .createTTL(try .init(juteReader: &buffer, limits: limits))
+            case .delete: body = .delete(try .init(juteReader: &buffer, limits: limits))
+            case .setData: body = .setData(try .init(juteReader: &buffer, limits: limits))
+            case .check: body = .check(try .init(juteReader: &buffer, limits: limits))
+            case .getChildren: body = .getChildren(try .init(juteReader: &buffer, limits: limits))
+            case .getData: body = .getData(try .init(juteReader: &buffer, limits: limits))
             default:
                 throw JuteError(.invalidValue, field: "MultiRequest.op", detail: "op \(OpCode(header.type)) cannot be in a multi")
             }
             ops.append(Op(header: header, body: body))
-            header = try MultiHeader(juteFrom: &buffer, limits: limits)
+            header = try MultiHeader(juteReader: &buffer, limits: limits)
         }
         self.ops = ops
         self.end = header
@@ -94,23 +100,29 @@ public struct MultiResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader buffer: inout JuteReader, limits: JuteLimits) throws(JuteError) {
         var results: [Result] = []
-        var header = try MultiHeader(juteFrom: &buffer, limits: limits)
+        var header = try MultiHeader(juteReader: &buffer, limits: limits)
         while !header.done {
             let body: ResponseBody
             switch OpCode(header.type) {
-            case .create: body = .create(try .init(juteFrom: &buffer, limits: limits))
-            case .create2: body = .create2(try .init(juteFrom: &buffer, limits: limits))
+            case .create: body = .create(try .init(juteReader: &buffer, limits: limits))
+            case .create2: body = .create2(try .init(juteReader: &buffer, limits: limits))
             case .delete, .check: body = .none
-            case .setData: body = .setData(try .init(juteFrom: &buffer, limits: limits))
-            case .getChildren: body = .getChildren(try .init(juteFrom: &buffer, limits: limits))
-            case .getData: body = .getData(try .init(juteFrom: &buffer, limits: limits))
-            case .error: body = .error(try .init(juteFrom: &buffer, limits: limits))
+            case .setData: body = .setData(try .init(juteReader: &buffer, limits: limits))
+            case .getChildren: body = .getChildren(try .init(juteReader: &buffer, limits: limits))
+            case .getData: body = .getData(try .init(juteReader: &buffer, limits: limits))
+            case .error: body = .error(try .init(juteReader: &buffer, limits: limits))
             default:
                 throw JuteError(.invalidValue, field: "MultiResponse.result", detail: "type \(OpCode(header.type))")
             }
             results.append(Result(header: header, body: body))
-            header = try MultiHeader(juteFrom: &buffer, limits: limits)
+            header = try MultiHeader(juteReader: &buffer, limits: limits)
         }
         self.results = results
         self.end = header

@@ -42,37 +42,44 @@ public enum RequestBody: Hashable, Sendable {
         from bytes: ByteBuffer,
         limits: JuteLimits = .default
     ) throws(JuteError) -> RequestBody {
+        try bytes.peekJute { (reader: inout JuteReader) throws(JuteError) -> RequestBody in
+            try decode(op: op, whole: &reader, limits: limits)
+        }
+    }
+
+    /// `decode(op:from:limits:)` on the bytes left in `reader`, all of which it takes.
+    static func decode(op: OpCode, whole reader: inout JuteReader, limits: JuteLimits) throws(JuteError) -> RequestBody {
         switch op {
         case .ping, .closeSession, .whoAmI, .createSession:
-            guard bytes.readableBytes == 0 else {
-                throw JuteError(.trailingBytes, field: "\(op) request", detail: "\(bytes.readableBytes) bytes")
+            guard reader.readableBytes == 0 else {
+                throw JuteError(.trailingBytes, field: "\(op) request", detail: "\(reader.readableBytes) bytes")
             }
             return .none
-        case .create, .create2, .createContainer: return .create(try .init(juteBytes: bytes, limits: limits))
-        case .createTTL: return .createTTL(try .init(juteBytes: bytes, limits: limits))
-        case .delete: return .delete(try .init(juteBytes: bytes, limits: limits))
-        case .deleteContainer: return .deleteContainer(bytes)
-        case .exists: return .exists(try .init(juteBytes: bytes, limits: limits))
-        case .getData: return .getData(try .init(juteBytes: bytes, limits: limits))
-        case .setData: return .setData(try .init(juteBytes: bytes, limits: limits))
-        case .getACL: return .getACL(try .init(juteBytes: bytes, limits: limits))
-        case .setACL: return .setACL(try .init(juteBytes: bytes, limits: limits))
-        case .getChildren: return .getChildren(try .init(juteBytes: bytes, limits: limits))
-        case .getChildren2: return .getChildren2(try .init(juteBytes: bytes, limits: limits))
-        case .sync: return .sync(try .init(juteBytes: bytes, limits: limits))
-        case .check: return .check(try .init(juteBytes: bytes, limits: limits))
-        case .multi, .multiRead: return .multi(try .init(juteBytes: bytes, limits: limits))
-        case .reconfig: return .reconfig(try .init(juteBytes: bytes, limits: limits))
-        case .checkWatches: return .checkWatches(try .init(juteBytes: bytes, limits: limits))
-        case .removeWatches: return .removeWatches(try .init(juteBytes: bytes, limits: limits))
-        case .auth: return .auth(try .init(juteBytes: bytes, limits: limits))
-        case .setWatches: return .setWatches(try .init(juteBytes: bytes, limits: limits))
-        case .setWatches2: return .setWatches2(try .init(juteBytes: bytes, limits: limits))
-        case .sasl: return .sasl(try .init(juteBytes: bytes, limits: limits))
-        case .getEphemerals: return .getEphemerals(try .init(juteBytes: bytes, limits: limits))
-        case .getAllChildrenNumber: return .getAllChildrenNumber(try .init(juteBytes: bytes, limits: limits))
-        case .addWatch: return .addWatch(try .init(juteBytes: bytes, limits: limits))
-        default: return .unknown(bytes)
+        case .create, .create2, .createContainer: return .create(try .init(juteWhole: &reader, limits: limits))
+        case .createTTL: return .createTTL(try .init(juteWhole: &reader, limits: limits))
+        case .delete: return .delete(try .init(juteWhole: &reader, limits: limits))
+        case .deleteContainer: return .deleteContainer(reader.readRest())
+        case .exists: return .exists(try .init(juteWhole: &reader, limits: limits))
+        case .getData: return .getData(try .init(juteWhole: &reader, limits: limits))
+        case .setData: return .setData(try .init(juteWhole: &reader, limits: limits))
+        case .getACL: return .getACL(try .init(juteWhole: &reader, limits: limits))
+        case .setACL: return .setACL(try .init(juteWhole: &reader, limits: limits))
+        case .getChildren: return .getChildren(try .init(juteWhole: &reader, limits: limits))
+        case .getChildren2: return .getChildren2(try .init(juteWhole: &reader, limits: limits))
+        case .sync: return .sync(try .init(juteWhole: &reader, limits: limits))
+        case .check: return .check(try .init(juteWhole: &reader, limits: limits))
+        case .multi, .multiRead: return .multi(try .init(juteWhole: &reader, limits: limits))
+        case .reconfig: return .reconfig(try .init(juteWhole: &reader, limits: limits))
+        case .checkWatches: return .checkWatches(try .init(juteWhole: &reader, limits: limits))
+        case .removeWatches: return .removeWatches(try .init(juteWhole: &reader, limits: limits))
+        case .auth: return .auth(try .init(juteWhole: &reader, limits: limits))
+        case .setWatches: return .setWatches(try .init(juteWhole: &reader, limits: limits))
+        case .setWatches2: return .setWatches2(try .init(juteWhole: &reader, limits: limits))
+        case .sasl: return .sasl(try .init(juteWhole: &reader, limits: limits))
+        case .getEphemerals: return .getEphemerals(try .init(juteWhole: &reader, limits: limits))
+        case .getAllChildrenNumber: return .getAllChildrenNumber(try .init(juteWhole: &reader, limits: limits))
+        case .addWatch: return .addWatch(try .init(juteWhole: &reader, limits: limits))
+        default: return .unknown(reader.readRest())
         }
     }
 

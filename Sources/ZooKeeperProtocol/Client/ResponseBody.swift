@@ -37,24 +37,32 @@ public enum ResponseBody: Hashable, Sendable {
         limits: JuteLimits = .default
     ) throws(JuteError) -> ResponseBody {
         if bytes.readableBytes == 0 { return .none }
+        return try bytes.peekJute { (reader: inout JuteReader) throws(JuteError) -> ResponseBody in
+            try decode(op: op, whole: &reader, limits: limits)
+        }
+    }
+
+    /// `decode(op:from:limits:)` on the bytes left in `reader`, all of which it takes.
+    static func decode(op: OpCode, whole reader: inout JuteReader, limits: JuteLimits) throws(JuteError) -> ResponseBody {
+        if reader.readableBytes == 0 { return .none }
         switch op {
-        case .create: return .create(try .init(juteBytes: bytes, limits: limits))
-        case .create2, .createContainer, .createTTL: return .create2(try .init(juteBytes: bytes, limits: limits))
-        case .exists: return .exists(try .init(juteBytes: bytes, limits: limits))
-        case .getData, .reconfig: return .getData(try .init(juteBytes: bytes, limits: limits))
-        case .setData, .check: return .setData(try .init(juteBytes: bytes, limits: limits))
-        case .getACL: return .getACL(try .init(juteBytes: bytes, limits: limits))
-        case .setACL: return .setACL(try .init(juteBytes: bytes, limits: limits))
-        case .getChildren: return .getChildren(try .init(juteBytes: bytes, limits: limits))
-        case .getChildren2: return .getChildren2(try .init(juteBytes: bytes, limits: limits))
-        case .sync: return .sync(try .init(juteBytes: bytes, limits: limits))
-        case .multi, .multiRead: return .multi(try .init(juteBytes: bytes, limits: limits))
-        case .addWatch: return .error(try .init(juteBytes: bytes, limits: limits))
-        case .sasl: return .sasl(try .init(juteBytes: bytes, limits: limits))
-        case .getEphemerals: return .getEphemerals(try .init(juteBytes: bytes, limits: limits))
-        case .getAllChildrenNumber: return .getAllChildrenNumber(try .init(juteBytes: bytes, limits: limits))
-        case .whoAmI: return .whoAmI(try .init(juteBytes: bytes, limits: limits))
-        default: return .unknown(bytes)
+        case .create: return .create(try .init(juteWhole: &reader, limits: limits))
+        case .create2, .createContainer, .createTTL: return .create2(try .init(juteWhole: &reader, limits: limits))
+        case .exists: return .exists(try .init(juteWhole: &reader, limits: limits))
+        case .getData, .reconfig: return .getData(try .init(juteWhole: &reader, limits: limits))
+        case .setData, .check: return .setData(try .init(juteWhole: &reader, limits: limits))
+        case .getACL: return .getACL(try .init(juteWhole: &reader, limits: limits))
+        case .setACL: return .setACL(try .init(juteWhole: &reader, limits: limits))
+        case .getChildren: return .getChildren(try .init(juteWhole: &reader, limits: limits))
+        case .getChildren2: return .getChildren2(try .init(juteWhole: &reader, limits: limits))
+        case .sync: return .sync(try .init(juteWhole: &reader, limits: limits))
+        case .multi, .multiRead: return .multi(try .init(juteWhole: &reader, limits: limits))
+        case .addWatch: return .error(try .init(juteWhole: &reader, limits: limits))
+        case .sasl: return .sasl(try .init(juteWhole: &reader, limits: limits))
+        case .getEphemerals: return .getEphemerals(try .init(juteWhole: &reader, limits: limits))
+        case .getAllChildrenNumber: return .getAllChildrenNumber(try .init(juteWhole: &reader, limits: limits))
+        case .whoAmI: return .whoAmI(try .init(juteWhole: &reader, limits: limits))
+        default: return .unknown(reader.readRest())
         }
     }
 

@@ -17,8 +17,14 @@ public struct Id: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.scheme = try buffer.readJuteUString(limits: limits, field: "Id.scheme")
-        self.id = try buffer.readJuteUString(limits: limits, field: "Id.id")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.scheme = try reader.readUString(limits: limits, field: "Id.scheme")
+        self.id = try reader.readUString(limits: limits, field: "Id.id")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -41,8 +47,14 @@ public struct ACL: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.perms = try buffer.readJuteInt(field: "ACL.perms")
-        self.id = try Id(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.perms = try reader.readInt(field: "ACL.perms")
+        self.id = try Id(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -83,17 +95,23 @@ public struct Stat: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.czxid = try buffer.readJuteLong(field: "Stat.czxid")
-        self.mzxid = try buffer.readJuteLong(field: "Stat.mzxid")
-        self.ctime = try buffer.readJuteLong(field: "Stat.ctime")
-        self.mtime = try buffer.readJuteLong(field: "Stat.mtime")
-        self.version = try buffer.readJuteInt(field: "Stat.version")
-        self.cversion = try buffer.readJuteInt(field: "Stat.cversion")
-        self.aversion = try buffer.readJuteInt(field: "Stat.aversion")
-        self.ephemeralOwner = try buffer.readJuteLong(field: "Stat.ephemeralOwner")
-        self.dataLength = try buffer.readJuteInt(field: "Stat.dataLength")
-        self.numChildren = try buffer.readJuteInt(field: "Stat.numChildren")
-        self.pzxid = try buffer.readJuteLong(field: "Stat.pzxid")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.czxid = try reader.readLong(field: "Stat.czxid")
+        self.mzxid = try reader.readLong(field: "Stat.mzxid")
+        self.ctime = try reader.readLong(field: "Stat.ctime")
+        self.mtime = try reader.readLong(field: "Stat.mtime")
+        self.version = try reader.readInt(field: "Stat.version")
+        self.cversion = try reader.readInt(field: "Stat.cversion")
+        self.aversion = try reader.readInt(field: "Stat.aversion")
+        self.ephemeralOwner = try reader.readLong(field: "Stat.ephemeralOwner")
+        self.dataLength = try reader.readInt(field: "Stat.dataLength")
+        self.numChildren = try reader.readInt(field: "Stat.numChildren")
+        self.pzxid = try reader.readLong(field: "Stat.pzxid")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -139,15 +157,21 @@ public struct StatPersisted: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.czxid = try buffer.readJuteLong(field: "StatPersisted.czxid")
-        self.mzxid = try buffer.readJuteLong(field: "StatPersisted.mzxid")
-        self.ctime = try buffer.readJuteLong(field: "StatPersisted.ctime")
-        self.mtime = try buffer.readJuteLong(field: "StatPersisted.mtime")
-        self.version = try buffer.readJuteInt(field: "StatPersisted.version")
-        self.cversion = try buffer.readJuteInt(field: "StatPersisted.cversion")
-        self.aversion = try buffer.readJuteInt(field: "StatPersisted.aversion")
-        self.ephemeralOwner = try buffer.readJuteLong(field: "StatPersisted.ephemeralOwner")
-        self.pzxid = try buffer.readJuteLong(field: "StatPersisted.pzxid")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.czxid = try reader.readLong(field: "StatPersisted.czxid")
+        self.mzxid = try reader.readLong(field: "StatPersisted.mzxid")
+        self.ctime = try reader.readLong(field: "StatPersisted.ctime")
+        self.mtime = try reader.readLong(field: "StatPersisted.mtime")
+        self.version = try reader.readInt(field: "StatPersisted.version")
+        self.cversion = try reader.readInt(field: "StatPersisted.cversion")
+        self.aversion = try reader.readInt(field: "StatPersisted.aversion")
+        self.ephemeralOwner = try reader.readLong(field: "StatPersisted.ephemeralOwner")
+        self.pzxid = try reader.readLong(field: "StatPersisted.pzxid")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -177,8 +201,14 @@ public struct ClientInfo: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.authScheme = try buffer.readJuteUString(limits: limits, field: "ClientInfo.authScheme")
-        self.user = try buffer.readJuteUString(limits: limits, field: "ClientInfo.user")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.authScheme = try reader.readUString(limits: limits, field: "ClientInfo.authScheme")
+        self.user = try reader.readUString(limits: limits, field: "ClientInfo.user")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -19,9 +19,15 @@ public struct FileHeader: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.magic = try buffer.readJuteInt(field: "FileHeader.magic")
-        self.version = try buffer.readJuteInt(field: "FileHeader.version")
-        self.dbid = try buffer.readJuteLong(field: "FileHeader.dbid")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.magic = try reader.readInt(field: "FileHeader.magic")
+        self.version = try reader.readInt(field: "FileHeader.version")
+        self.dbid = try reader.readLong(field: "FileHeader.dbid")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -25,12 +25,18 @@ public struct ConnectRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.protocolVersion = try buffer.readJuteInt(field: "ConnectRequest.protocolVersion")
-        self.lastZxidSeen = try buffer.readJuteLong(field: "ConnectRequest.lastZxidSeen")
-        self.timeOut = try buffer.readJuteInt(field: "ConnectRequest.timeOut")
-        self.sessionId = try buffer.readJuteLong(field: "ConnectRequest.sessionId")
-        self.passwd = try buffer.readJuteBuffer(limits: limits, field: "ConnectRequest.passwd")
-        self.readOnly = try buffer.readJuteBool(field: "ConnectRequest.readOnly")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.protocolVersion = try reader.readInt(field: "ConnectRequest.protocolVersion")
+        self.lastZxidSeen = try reader.readLong(field: "ConnectRequest.lastZxidSeen")
+        self.timeOut = try reader.readInt(field: "ConnectRequest.timeOut")
+        self.sessionId = try reader.readLong(field: "ConnectRequest.sessionId")
+        self.passwd = try reader.readBuffer(limits: limits, field: "ConnectRequest.passwd")
+        self.readOnly = try reader.readBool(field: "ConnectRequest.readOnly")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -63,11 +69,17 @@ public struct ConnectResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.protocolVersion = try buffer.readJuteInt(field: "ConnectResponse.protocolVersion")
-        self.timeOut = try buffer.readJuteInt(field: "ConnectResponse.timeOut")
-        self.sessionId = try buffer.readJuteLong(field: "ConnectResponse.sessionId")
-        self.passwd = try buffer.readJuteBuffer(limits: limits, field: "ConnectResponse.passwd")
-        self.readOnly = try buffer.readJuteBool(field: "ConnectResponse.readOnly")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.protocolVersion = try reader.readInt(field: "ConnectResponse.protocolVersion")
+        self.timeOut = try reader.readInt(field: "ConnectResponse.timeOut")
+        self.sessionId = try reader.readLong(field: "ConnectResponse.sessionId")
+        self.passwd = try reader.readBuffer(limits: limits, field: "ConnectResponse.passwd")
+        self.readOnly = try reader.readBool(field: "ConnectResponse.readOnly")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -97,10 +109,16 @@ public struct SetWatches: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.relativeZxid = try buffer.readJuteLong(field: "SetWatches.relativeZxid")
-        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.dataWatches[]")) ?? "" }
-        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.existWatches[]")) ?? "" }
-        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches.childWatches[]")) ?? "" }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.relativeZxid = try reader.readLong(field: "SetWatches.relativeZxid")
+        self.dataWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches.dataWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches.dataWatches[]")) ?? "" }
+        self.existWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches.existWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches.existWatches[]")) ?? "" }
+        self.childWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches.childWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches.childWatches[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -133,12 +151,18 @@ public struct SetWatches2: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.relativeZxid = try buffer.readJuteLong(field: "SetWatches2.relativeZxid")
-        self.dataWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.dataWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.dataWatches[]")) ?? "" }
-        self.existWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.existWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.existWatches[]")) ?? "" }
-        self.childWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.childWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.childWatches[]")) ?? "" }
-        self.persistentWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentWatches[]")) ?? "" }
-        self.persistentRecursiveWatches = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentRecursiveWatches") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "SetWatches2.persistentRecursiveWatches[]")) ?? "" }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.relativeZxid = try reader.readLong(field: "SetWatches2.relativeZxid")
+        self.dataWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.dataWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches2.dataWatches[]")) ?? "" }
+        self.existWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.existWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches2.existWatches[]")) ?? "" }
+        self.childWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.childWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches2.childWatches[]")) ?? "" }
+        self.persistentWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches2.persistentWatches[]")) ?? "" }
+        self.persistentRecursiveWatches = try reader.readVector(minimumElementSize: 4, limits: limits, field: "SetWatches2.persistentRecursiveWatches") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "SetWatches2.persistentRecursiveWatches[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -165,8 +189,14 @@ public struct RequestHeader: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.xid = try buffer.readJuteInt(field: "RequestHeader.xid")
-        self.type = try buffer.readJuteInt(field: "RequestHeader.type")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.xid = try reader.readInt(field: "RequestHeader.xid")
+        self.type = try reader.readInt(field: "RequestHeader.type")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -191,9 +221,15 @@ public struct MultiHeader: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.type = try buffer.readJuteInt(field: "MultiHeader.type")
-        self.done = try buffer.readJuteBool(field: "MultiHeader.done")
-        self.err = try buffer.readJuteInt(field: "MultiHeader.err")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.type = try reader.readInt(field: "MultiHeader.type")
+        self.done = try reader.readBool(field: "MultiHeader.done")
+        self.err = try reader.readInt(field: "MultiHeader.err")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -219,9 +255,15 @@ public struct AuthPacket: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.type = try buffer.readJuteInt(field: "AuthPacket.type")
-        self.scheme = try buffer.readJuteUString(limits: limits, field: "AuthPacket.scheme")
-        self.auth = try buffer.readJuteBuffer(limits: limits, field: "AuthPacket.auth")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.type = try reader.readInt(field: "AuthPacket.type")
+        self.scheme = try reader.readUString(limits: limits, field: "AuthPacket.scheme")
+        self.auth = try reader.readBuffer(limits: limits, field: "AuthPacket.auth")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -247,9 +289,15 @@ public struct ReplyHeader: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.xid = try buffer.readJuteInt(field: "ReplyHeader.xid")
-        self.zxid = try buffer.readJuteLong(field: "ReplyHeader.zxid")
-        self.err = try buffer.readJuteInt(field: "ReplyHeader.err")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.xid = try reader.readInt(field: "ReplyHeader.xid")
+        self.zxid = try reader.readLong(field: "ReplyHeader.zxid")
+        self.err = try reader.readInt(field: "ReplyHeader.err")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -273,8 +321,14 @@ public struct GetDataRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetDataRequest.path")
-        self.watch = try buffer.readJuteBool(field: "GetDataRequest.watch")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetDataRequest.path")
+        self.watch = try reader.readBool(field: "GetDataRequest.watch")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -299,9 +353,15 @@ public struct SetDataRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetDataRequest.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "SetDataRequest.data")
-        self.version = try buffer.readJuteInt(field: "SetDataRequest.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetDataRequest.path")
+        self.data = try reader.readBuffer(limits: limits, field: "SetDataRequest.data")
+        self.version = try reader.readInt(field: "SetDataRequest.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -329,10 +389,16 @@ public struct ReconfigRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.joiningServers = try buffer.readJuteUString(limits: limits, field: "ReconfigRequest.joiningServers")
-        self.leavingServers = try buffer.readJuteUString(limits: limits, field: "ReconfigRequest.leavingServers")
-        self.newMembers = try buffer.readJuteUString(limits: limits, field: "ReconfigRequest.newMembers")
-        self.curConfigId = try buffer.readJuteLong(field: "ReconfigRequest.curConfigId")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.joiningServers = try reader.readUString(limits: limits, field: "ReconfigRequest.joiningServers")
+        self.leavingServers = try reader.readUString(limits: limits, field: "ReconfigRequest.leavingServers")
+        self.newMembers = try reader.readUString(limits: limits, field: "ReconfigRequest.newMembers")
+        self.curConfigId = try reader.readLong(field: "ReconfigRequest.curConfigId")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -355,7 +421,13 @@ public struct SetDataResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -375,7 +447,13 @@ public struct GetSASLRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.token = try buffer.readJuteBuffer(limits: limits, field: "GetSASLRequest.token")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.token = try reader.readBuffer(limits: limits, field: "GetSASLRequest.token")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -395,7 +473,13 @@ public struct SetSASLRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.token = try buffer.readJuteBuffer(limits: limits, field: "SetSASLRequest.token")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.token = try reader.readBuffer(limits: limits, field: "SetSASLRequest.token")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -415,7 +499,13 @@ public struct SetSASLResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.token = try buffer.readJuteBuffer(limits: limits, field: "SetSASLResponse.token")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.token = try reader.readBuffer(limits: limits, field: "SetSASLResponse.token")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -441,10 +531,16 @@ public struct CreateRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateRequest.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateRequest.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.flags = try buffer.readJuteInt(field: "CreateRequest.flags")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateRequest.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateRequest.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateRequest.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.flags = try reader.readInt(field: "CreateRequest.flags")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -475,11 +571,17 @@ public struct CreateTTLRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateTTLRequest.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTTLRequest.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.flags = try buffer.readJuteInt(field: "CreateTTLRequest.flags")
-        self.ttl = try buffer.readJuteLong(field: "CreateTTLRequest.ttl")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateTTLRequest.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateTTLRequest.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLRequest.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.flags = try reader.readInt(field: "CreateTTLRequest.flags")
+        self.ttl = try reader.readLong(field: "CreateTTLRequest.ttl")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -505,8 +607,14 @@ public struct DeleteRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "DeleteRequest.path")
-        self.version = try buffer.readJuteInt(field: "DeleteRequest.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "DeleteRequest.path")
+        self.version = try reader.readInt(field: "DeleteRequest.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -529,8 +637,14 @@ public struct GetChildrenRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetChildrenRequest.path")
-        self.watch = try buffer.readJuteBool(field: "GetChildrenRequest.watch")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetChildrenRequest.path")
+        self.watch = try reader.readBool(field: "GetChildrenRequest.watch")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -551,7 +665,13 @@ public struct GetAllChildrenNumberRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetAllChildrenNumberRequest.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetAllChildrenNumberRequest.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -573,8 +693,14 @@ public struct GetChildren2Request: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetChildren2Request.path")
-        self.watch = try buffer.readJuteBool(field: "GetChildren2Request.watch")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetChildren2Request.path")
+        self.watch = try reader.readBool(field: "GetChildren2Request.watch")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -597,8 +723,14 @@ public struct CheckVersionRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CheckVersionRequest.path")
-        self.version = try buffer.readJuteInt(field: "CheckVersionRequest.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CheckVersionRequest.path")
+        self.version = try reader.readInt(field: "CheckVersionRequest.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -619,7 +751,13 @@ public struct GetMaxChildrenRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetMaxChildrenRequest.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetMaxChildrenRequest.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -639,7 +777,13 @@ public struct GetMaxChildrenResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.max = try buffer.readJuteInt(field: "GetMaxChildrenResponse.max")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.max = try reader.readInt(field: "GetMaxChildrenResponse.max")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -661,8 +805,14 @@ public struct SetMaxChildrenRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetMaxChildrenRequest.path")
-        self.max = try buffer.readJuteInt(field: "SetMaxChildrenRequest.max")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetMaxChildrenRequest.path")
+        self.max = try reader.readInt(field: "SetMaxChildrenRequest.max")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -683,7 +833,13 @@ public struct SyncRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SyncRequest.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SyncRequest.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -703,7 +859,13 @@ public struct SyncResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SyncResponse.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SyncResponse.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -723,7 +885,13 @@ public struct GetACLRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "GetACLRequest.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "GetACLRequest.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -747,9 +915,15 @@ public struct SetACLRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetACLRequest.path")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLRequest.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.version = try buffer.readJuteInt(field: "SetACLRequest.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetACLRequest.path")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLRequest.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.version = try reader.readInt(field: "SetACLRequest.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -771,7 +945,13 @@ public struct SetACLResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -793,8 +973,14 @@ public struct AddWatchRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "AddWatchRequest.path")
-        self.mode = try buffer.readJuteInt(field: "AddWatchRequest.mode")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "AddWatchRequest.path")
+        self.mode = try reader.readInt(field: "AddWatchRequest.mode")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -819,9 +1005,15 @@ public struct WatcherEvent: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.type = try buffer.readJuteInt(field: "WatcherEvent.type")
-        self.state = try buffer.readJuteInt(field: "WatcherEvent.state")
-        self.path = try buffer.readJuteUString(limits: limits, field: "WatcherEvent.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.type = try reader.readInt(field: "WatcherEvent.type")
+        self.state = try reader.readInt(field: "WatcherEvent.state")
+        self.path = try reader.readUString(limits: limits, field: "WatcherEvent.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -843,7 +1035,13 @@ public struct ErrorResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.err = try buffer.readJuteInt(field: "ErrorResponse.err")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.err = try reader.readInt(field: "ErrorResponse.err")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -863,7 +1061,13 @@ public struct CreateResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateResponse.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateResponse.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -885,8 +1089,14 @@ public struct Create2Response: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "Create2Response.path")
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "Create2Response.path")
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -909,8 +1119,14 @@ public struct ExistsRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "ExistsRequest.path")
-        self.watch = try buffer.readJuteBool(field: "ExistsRequest.watch")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "ExistsRequest.path")
+        self.watch = try reader.readBool(field: "ExistsRequest.watch")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -931,7 +1147,13 @@ public struct ExistsResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -953,8 +1175,14 @@ public struct GetDataResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "GetDataResponse.data")
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.data = try reader.readBuffer(limits: limits, field: "GetDataResponse.data")
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -975,7 +1203,13 @@ public struct GetChildrenResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.children = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetChildrenResponse.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildrenResponse.children[]")) ?? "" }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.children = try reader.readVector(minimumElementSize: 4, limits: limits, field: "GetChildrenResponse.children") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "GetChildrenResponse.children[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -995,7 +1229,13 @@ public struct GetAllChildrenNumberResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.totalNumber = try buffer.readJuteInt(field: "GetAllChildrenNumberResponse.totalNumber")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.totalNumber = try reader.readInt(field: "GetAllChildrenNumberResponse.totalNumber")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1017,8 +1257,14 @@ public struct GetChildren2Response: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.children = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetChildren2Response.children") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetChildren2Response.children[]")) ?? "" }
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.children = try reader.readVector(minimumElementSize: 4, limits: limits, field: "GetChildren2Response.children") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "GetChildren2Response.children[]")) ?? "" }
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1041,8 +1287,14 @@ public struct GetACLResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "GetACLResponse.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.stat = try Stat(juteFrom: &buffer, limits: limits)
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "GetACLResponse.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.stat = try Stat(juteReader: &reader, limits: limits)
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1065,8 +1317,14 @@ public struct CheckWatchesRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CheckWatchesRequest.path")
-        self.type = try buffer.readJuteInt(field: "CheckWatchesRequest.type")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CheckWatchesRequest.path")
+        self.type = try reader.readInt(field: "CheckWatchesRequest.type")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1089,8 +1347,14 @@ public struct RemoveWatchesRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "RemoveWatchesRequest.path")
-        self.type = try buffer.readJuteInt(field: "RemoveWatchesRequest.type")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "RemoveWatchesRequest.path")
+        self.type = try reader.readInt(field: "RemoveWatchesRequest.type")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1111,7 +1375,13 @@ public struct GetEphemeralsRequest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.prefixPath = try buffer.readJuteUString(limits: limits, field: "GetEphemeralsRequest.prefixPath")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.prefixPath = try reader.readUString(limits: limits, field: "GetEphemeralsRequest.prefixPath")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1131,7 +1401,13 @@ public struct GetEphemeralsResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.ephemerals = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "GetEphemeralsResponse.ephemerals") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "GetEphemeralsResponse.ephemerals[]")) ?? "" }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.ephemerals = try reader.readVector(minimumElementSize: 4, limits: limits, field: "GetEphemeralsResponse.ephemerals") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "GetEphemeralsResponse.ephemerals[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -1151,7 +1427,13 @@ public struct WhoAmIResponse: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.clientInfo = try buffer.readJuteVector(minimumElementSize: ClientInfo.juteMinimumSize, limits: limits, field: "WhoAmIResponse.clientInfo") { (element: inout ByteBuffer) throws(JuteError) -> ClientInfo in try ClientInfo(juteFrom: &element, limits: limits) }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.clientInfo = try reader.readVector(minimumElementSize: ClientInfo.juteMinimumSize, limits: limits, field: "WhoAmIResponse.clientInfo") { (element: inout JuteReader) throws(JuteError) -> ClientInfo in try ClientInfo(juteReader: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -19,9 +19,15 @@ public struct LearnerInfo: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.serverid = try buffer.readJuteLong(field: "LearnerInfo.serverid")
-        self.protocolVersion = try buffer.readJuteInt(field: "LearnerInfo.protocolVersion")
-        self.configVersion = try buffer.readJuteLong(field: "LearnerInfo.configVersion")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.serverid = try reader.readLong(field: "LearnerInfo.serverid")
+        self.protocolVersion = try reader.readInt(field: "LearnerInfo.protocolVersion")
+        self.configVersion = try reader.readLong(field: "LearnerInfo.configVersion")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -49,10 +55,16 @@ public struct QuorumPacket: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.type = try buffer.readJuteInt(field: "QuorumPacket.type")
-        self.zxid = try buffer.readJuteLong(field: "QuorumPacket.zxid")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "QuorumPacket.data")
-        self.authinfo = try buffer.readJuteVector(minimumElementSize: Id.juteMinimumSize, limits: limits, field: "QuorumPacket.authinfo") { (element: inout ByteBuffer) throws(JuteError) -> Id in try Id(juteFrom: &element, limits: limits) }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.type = try reader.readInt(field: "QuorumPacket.type")
+        self.zxid = try reader.readLong(field: "QuorumPacket.zxid")
+        self.data = try reader.readBuffer(limits: limits, field: "QuorumPacket.data")
+        self.authinfo = try reader.readVector(minimumElementSize: Id.juteMinimumSize, limits: limits, field: "QuorumPacket.authinfo") { (element: inout JuteReader) throws(JuteError) -> Id in try Id(juteReader: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -79,9 +91,15 @@ public struct QuorumAuthPacket: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.magic = try buffer.readJuteLong(field: "QuorumAuthPacket.magic")
-        self.status = try buffer.readJuteInt(field: "QuorumAuthPacket.status")
-        self.token = try buffer.readJuteBuffer(limits: limits, field: "QuorumAuthPacket.token")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.magic = try reader.readLong(field: "QuorumAuthPacket.magic")
+        self.status = try reader.readInt(field: "QuorumAuthPacket.status")
+        self.token = try reader.readBuffer(limits: limits, field: "QuorumAuthPacket.token")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -17,8 +17,14 @@ public struct TxnDigest: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.version = try buffer.readJuteInt(field: "TxnDigest.version")
-        self.treeDigest = try buffer.readJuteLong(field: "TxnDigest.treeDigest")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.version = try reader.readInt(field: "TxnDigest.version")
+        self.treeDigest = try reader.readLong(field: "TxnDigest.treeDigest")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -47,11 +53,17 @@ public struct TxnHeader: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.clientId = try buffer.readJuteLong(field: "TxnHeader.clientId")
-        self.cxid = try buffer.readJuteInt(field: "TxnHeader.cxid")
-        self.zxid = try buffer.readJuteLong(field: "TxnHeader.zxid")
-        self.time = try buffer.readJuteLong(field: "TxnHeader.time")
-        self.type = try buffer.readJuteInt(field: "TxnHeader.type")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.clientId = try reader.readLong(field: "TxnHeader.clientId")
+        self.cxid = try reader.readInt(field: "TxnHeader.cxid")
+        self.zxid = try reader.readLong(field: "TxnHeader.zxid")
+        self.time = try reader.readLong(field: "TxnHeader.time")
+        self.type = try reader.readInt(field: "TxnHeader.type")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -81,10 +93,16 @@ public struct CreateTxnV0: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateTxnV0.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTxnV0.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxnV0.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.ephemeral = try buffer.readJuteBool(field: "CreateTxnV0.ephemeral")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateTxnV0.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateTxnV0.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxnV0.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.ephemeral = try reader.readBool(field: "CreateTxnV0.ephemeral")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -115,11 +133,17 @@ public struct CreateTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateTxn.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.ephemeral = try buffer.readJuteBool(field: "CreateTxn.ephemeral")
-        self.parentCVersion = try buffer.readJuteInt(field: "CreateTxn.parentCVersion")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateTxn.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateTxn.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTxn.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.ephemeral = try reader.readBool(field: "CreateTxn.ephemeral")
+        self.parentCVersion = try reader.readInt(field: "CreateTxn.parentCVersion")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -151,11 +175,17 @@ public struct CreateTTLTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateTTLTxn.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateTTLTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.parentCVersion = try buffer.readJuteInt(field: "CreateTTLTxn.parentCVersion")
-        self.ttl = try buffer.readJuteLong(field: "CreateTTLTxn.ttl")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateTTLTxn.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateTTLTxn.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateTTLTxn.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.parentCVersion = try reader.readInt(field: "CreateTTLTxn.parentCVersion")
+        self.ttl = try reader.readLong(field: "CreateTTLTxn.ttl")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -185,10 +215,16 @@ public struct CreateContainerTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CreateContainerTxn.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "CreateContainerTxn.data")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateContainerTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.parentCVersion = try buffer.readJuteInt(field: "CreateContainerTxn.parentCVersion")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CreateContainerTxn.path")
+        self.data = try reader.readBuffer(limits: limits, field: "CreateContainerTxn.data")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "CreateContainerTxn.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.parentCVersion = try reader.readInt(field: "CreateContainerTxn.parentCVersion")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -211,7 +247,13 @@ public struct DeleteTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "DeleteTxn.path")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "DeleteTxn.path")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -235,9 +277,15 @@ public struct SetDataTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetDataTxn.path")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "SetDataTxn.data")
-        self.version = try buffer.readJuteInt(field: "SetDataTxn.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetDataTxn.path")
+        self.data = try reader.readBuffer(limits: limits, field: "SetDataTxn.data")
+        self.version = try reader.readInt(field: "SetDataTxn.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -261,8 +309,14 @@ public struct CheckVersionTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "CheckVersionTxn.path")
-        self.version = try buffer.readJuteInt(field: "CheckVersionTxn.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "CheckVersionTxn.path")
+        self.version = try reader.readInt(field: "CheckVersionTxn.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -287,9 +341,15 @@ public struct SetACLTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetACLTxn.path")
-        self.acl = try buffer.readJuteVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLTxn.acl") { (element: inout ByteBuffer) throws(JuteError) -> ACL in try ACL(juteFrom: &element, limits: limits) }
-        self.version = try buffer.readJuteInt(field: "SetACLTxn.version")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetACLTxn.path")
+        self.acl = try reader.readVector(minimumElementSize: ACL.juteMinimumSize, limits: limits, field: "SetACLTxn.acl") { (element: inout JuteReader) throws(JuteError) -> ACL in try ACL(juteReader: &element, limits: limits) }
+        self.version = try reader.readInt(field: "SetACLTxn.version")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -313,8 +373,14 @@ public struct SetMaxChildrenTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.path = try buffer.readJuteUString(limits: limits, field: "SetMaxChildrenTxn.path")
-        self.max = try buffer.readJuteInt(field: "SetMaxChildrenTxn.max")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.path = try reader.readUString(limits: limits, field: "SetMaxChildrenTxn.path")
+        self.max = try reader.readInt(field: "SetMaxChildrenTxn.max")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -335,7 +401,13 @@ public struct CreateSessionTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.timeOut = try buffer.readJuteInt(field: "CreateSessionTxn.timeOut")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.timeOut = try reader.readInt(field: "CreateSessionTxn.timeOut")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -355,7 +427,13 @@ public struct CloseSessionTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.paths2Delete = try buffer.readJuteVector(minimumElementSize: 4, limits: limits, field: "CloseSessionTxn.paths2Delete") { (element: inout ByteBuffer) throws(JuteError) -> String in (try element.readJuteUString(limits: limits, field: "CloseSessionTxn.paths2Delete[]")) ?? "" }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.paths2Delete = try reader.readVector(minimumElementSize: 4, limits: limits, field: "CloseSessionTxn.paths2Delete") { (element: inout JuteReader) throws(JuteError) -> String in (try element.readUString(limits: limits, field: "CloseSessionTxn.paths2Delete[]")) ?? "" }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -375,7 +453,13 @@ public struct ErrorTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.err = try buffer.readJuteInt(field: "ErrorTxn.err")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.err = try reader.readInt(field: "ErrorTxn.err")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -397,8 +481,14 @@ public struct Txn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.type = try buffer.readJuteInt(field: "Txn.type")
-        self.data = try buffer.readJuteBuffer(limits: limits, field: "Txn.data")
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.type = try reader.readInt(field: "Txn.type")
+        self.data = try reader.readBuffer(limits: limits, field: "Txn.data")
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
@@ -419,7 +509,13 @@ public struct MultiTxn: JuteRecord {
     }
 
     public init(juteFrom buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) {
-        self.txns = try buffer.readJuteVector(minimumElementSize: Txn.juteMinimumSize, limits: limits, field: "MultiTxn.txns") { (element: inout ByteBuffer) throws(JuteError) -> Txn in try Txn(juteFrom: &element, limits: limits) }
+        self = try buffer.readJute { (reader: inout JuteReader) throws(JuteError) -> Self in
+            try Self(juteReader: &reader, limits: limits)
+        }
+    }
+
+    public init(juteReader reader: inout JuteReader, limits: JuteLimits) throws(JuteError) {
+        self.txns = try reader.readVector(minimumElementSize: Txn.juteMinimumSize, limits: limits, field: "MultiTxn.txns") { (element: inout JuteReader) throws(JuteError) -> Txn in try Txn(juteReader: &element, limits: limits) }
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {

@@ -33,8 +33,10 @@ public struct MultiTxnOp: Hashable, Sendable {
     /// The op as Jute's `Txn`.
     public var txn: Txn { Txn(type: type.rawValue, data: body.juteBytes) }
 
-    static func readAll(from buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) -> [MultiTxnOp] {
-        let multi = try buffer.readJuteRecord(MultiTxn.self, limits: limits)
+    static func readAll(from reader: inout JuteReader, limits: JuteLimits) throws(JuteError) -> [MultiTxnOp] {
+        let multi = try reader.rewinding { (reader: inout JuteReader) throws(JuteError) in
+            try MultiTxn(juteReader: &reader, limits: limits)
+        }
         guard let txns = multi.txns else {
             throw JuteError(.invalidValue, field: "MultiTxn.txns", detail: "null vector")
         }

@@ -61,37 +61,51 @@ extension TxnBody {
         case checkVersion, multi, createSession, closeSession, error
 
         func read(from buffer: inout ByteBuffer, limits: JuteLimits) throws(JuteError) -> TxnBody {
-            switch self {
-            case .empty: .empty
-            case .create: .create(try buffer.readJuteRecord(limits: limits))
-            case .createV0: .createV0(try buffer.readJuteRecord(limits: limits))
-            case .createTTL: .createTTL(try buffer.readJuteRecord(limits: limits))
-            case .createContainer: .createContainer(try buffer.readJuteRecord(limits: limits))
-            case .delete: .delete(try buffer.readJuteRecord(limits: limits))
-            case .setData: .setData(try buffer.readJuteRecord(limits: limits))
-            case .setACL: .setACL(try buffer.readJuteRecord(limits: limits))
-            case .checkVersion: .checkVersion(try buffer.readJuteRecord(limits: limits))
-            case .multi: .multi(try MultiTxnOp.readAll(from: &buffer, limits: limits))
-            case .createSession: .createSession(try buffer.readJuteRecord(limits: limits))
-            case .closeSession: .closeSession(try buffer.readJuteRecord(limits: limits))
-            case .error: .error(try buffer.readJuteRecord(limits: limits))
+            try buffer.readJuteRewinding { (reader: inout JuteReader) throws(JuteError) -> TxnBody in
+                try read(from: &reader, limits: limits)
             }
         }
+
+        /// Reads the body; on error the reader is wherever the failure happened.
+        func read(from reader: inout JuteReader, limits: JuteLimits) throws(JuteError) -> TxnBody {
+            switch self {
+            case .empty: .empty
+            case .create: .create(try reader.readRecord(limits: limits))
+            case .createV0: .createV0(try reader.readRecord(limits: limits))
+            case .createTTL: .createTTL(try reader.readRecord(limits: limits))
+            case .createContainer: .createContainer(try reader.readRecord(limits: limits))
+            case .delete: .delete(try reader.readRecord(limits: limits))
+            case .setData: .setData(try reader.readRecord(limits: limits))
+            case .setACL: .setACL(try reader.readRecord(limits: limits))
+            case .checkVersion: .checkVersion(try reader.readRecord(limits: limits))
+            case .multi: .multi(try MultiTxnOp.readAll(from: &reader, limits: limits))
+            case .createSession: .createSession(try reader.readRecord(limits: limits))
+            case .closeSession: .closeSession(try reader.readRecord(limits: limits))
+            case .error: .error(try reader.readRecord(limits: limits))
+            }
+        }
+    }
+
+    /// At most two layouts, most likely first: `layouts(forTopLevel:)` without
+    /// building an array for every transaction.
+    struct Layouts: Sendable {
+        var first: Layout
+        var second: Layout?
     }
 
     /// The layouts a top-level body of `type` may have, most likely first.
     /// Java tries CreateTxn and falls back to CreateTxnV0 when the bytes run
     /// out; likewise a closeSession may have no record at all.
-    static func layouts(forTopLevel type: OpCode) -> [Layout]? {
+    static func layouts(forTopLevel type: OpCode) -> Layouts? {
         switch type {
-        case .create: [.create, .createV0]
-        case .create2: [.create]
-        case .createSession: [.createSession]
-        case .closeSession: [.closeSession, .empty]
-        case .multi: [.multi]
-        case .setACL: [.setACL]
-        case .reconfig: [.setData]
-        default: layout(forOp: type).map { [$0] }
+        case .create: Layouts(first: .create, second: .createV0)
+        case .create2: Layouts(first: .create)
+        case .createSession: Layouts(first: .createSession)
+        case .closeSession: Layouts(first: .closeSession, second: .empty)
+        case .multi: Layouts(first: .multi)
+        case .setACL: Layouts(first: .setACL)
+        case .reconfig: Layouts(first: .setData)
+        default: layout(forOp: type).map { Layouts(first: $0) }
         }
     }
 

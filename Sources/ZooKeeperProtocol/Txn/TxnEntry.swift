@@ -26,34 +26,44 @@ public struct TxnEntry: Hashable, Sendable {
     /// first that accounts for every byte. Bytes left that are not a whole
     /// digest are an error (Java ignores them), so decoding stays byte-exact.
     public init(juteBytes bytes: ByteBuffer, limits: JuteLimits = .default) throws(JuteError) {
-        var buffer = bytes
-        let header = try buffer.readJuteRecord(TxnHeader.self, limits: limits)
-        guard let layouts = TxnBody.layouts(forTopLevel: OpCode(header.type)) else {
-            // Unknown type: nothing tells body from digest, so keep it all.
-            self.init(header: header, body: .unknown(buffer), digest: nil)
-            return
+        self = try bytes.peekJute { (reader: inout JuteReader) throws(JuteError) -> TxnEntry in
+            try TxnEntry(juteWhole: &reader, limits: limits)
         }
-        var firstError: JuteError?
-        for layout in layouts {
-            var attempt = buffer
-            do throws(JuteError) {
-                let body = try layout.read(from: &attempt, limits: limits)
-                let digest = try Self.readDigest(from: &attempt)
-                self.init(header: header, body: body, digest: digest)
-                return
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-        }
-        throw firstError!
     }
 
-    private static func readDigest(from buffer: inout ByteBuffer) throws(JuteError) -> TxnDigest? {
-        switch buffer.readableBytes {
+    /// `init(juteBytes:)` on the bytes left in `reader`, all of which it takes.
+    public init(juteWhole reader: inout JuteReader, limits: JuteLimits = .default) throws(JuteError) {
+        let header = try TxnHeader(juteReader: &reader, limits: limits)
+        guard let layouts = TxnBody.layouts(forTopLevel: OpCode(header.type)) else {
+            // Unknown type: nothing tells body from digest, so keep it all.
+            self.init(header: header, body: .unknown(reader.readRest()), digest: nil)
+            return
+        }
+        var attempt = reader
+        do throws(JuteError) {
+            self = try Self.read(header: header, layout: layouts.first, from: &attempt, limits: limits)
+            reader = attempt
+        } catch {
+            guard let second = layouts.second else { throw error }
+            attempt = reader
+            guard let entry = try? Self.read(header: header, layout: second, from: &attempt, limits: limits) else { throw error }
+            self = entry
+            reader = attempt
+        }
+    }
+
+    private static func read(header: TxnHeader, layout: TxnBody.Layout, from reader: inout JuteReader, limits: JuteLimits) throws(JuteError) -> TxnEntry {
+        let body = try layout.read(from: &reader, limits: limits)
+        let digest = try readDigest(from: &reader)
+        return TxnEntry(header: header, body: body, digest: digest)
+    }
+
+    private static func readDigest(from reader: inout JuteReader) throws(JuteError) -> TxnDigest? {
+        switch reader.readableBytes {
         case 0:
             return nil
         case TxnDigest.juteMinimumSize:
-            return try buffer.readJuteRecord(TxnDigest.self)
+            return try TxnDigest(juteReader: &reader, limits: .default)
         case let left:
             throw JuteError(.trailingBytes, field: "TxnEntry", detail: "\(left) bytes after the txn, not a 12-byte digest")
         }
