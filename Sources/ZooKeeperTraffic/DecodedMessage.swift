@@ -5,7 +5,7 @@ import ZooKeeperQuorumProtocol
 
 /// One thing seen on a ZooKeeper connection in a capture.
 public struct DecodedMessage: Sendable {
-    public enum Content: Sendable {
+    public enum Content: Hashable, Sendable {
         /// Client port, client to server.
         case client(ClientMessage)
         /// Client port, server to client.

@@ -20,7 +20,7 @@ import ZooKeeperTraffic
             #expect(a.time == b.time)
             #expect(a.stream == b.stream)
             #expect(a.proto == b.proto)
-            #expect(a.summary == b.summary)
+            #expect(a.content == b.content)
         }
         #expect(statistics.packetCount == whole.streams.packetCount && statistics.gapCount == whole.streams.gapCount)
         #expect(statistics.readError == whole.streams.readError && statistics.latePacketCount == 0)
