@@ -4,33 +4,25 @@ import NIOCore
 // int and long, one byte per boolean, and for buffers, strings and vectors a
 // 4-byte length or count where -1 stands for null.
 //
-// The readers throw on short or invalid input. Callers that must leave the
-// buffer untouched on failure go through `readJuteRecord`, which rewinds.
+// The readers throw on short or invalid input; each checks exactly what
+// `JuteReader` checks, because it is a `JuteReader` read. Callers that must
+// leave the buffer untouched on failure go through `readJuteRecord`.
 
 extension ByteBuffer {
     @inlinable
     public mutating func readJuteInt(field: StaticString = "int") throws(JuteError) -> Int32 {
-        guard let value = readInteger(endianness: .big, as: Int32.self) else {
-            throw JuteError.truncated(field, need: 4, have: readableBytes)
-        }
-        return value
+        try readJute { (reader: inout JuteReader) throws(JuteError) in try reader.readInt(field: field) }
     }
 
     @inlinable
     public mutating func readJuteLong(field: StaticString = "long") throws(JuteError) -> Int64 {
-        guard let value = readInteger(endianness: .big, as: Int64.self) else {
-            throw JuteError.truncated(field, need: 8, have: readableBytes)
-        }
-        return value
+        try readJute { (reader: inout JuteReader) throws(JuteError) in try reader.readLong(field: field) }
     }
 
     /// Java's DataInput.readBoolean: any non-zero byte is true.
     @inlinable
     public mutating func readJuteBool(field: StaticString = "boolean") throws(JuteError) -> Bool {
-        guard let value = readInteger(as: UInt8.self) else {
-            throw JuteError.truncated(field, need: 1, have: readableBytes)
-        }
-        return value != 0
+        try readJute { (reader: inout JuteReader) throws(JuteError) in try reader.readBool(field: field) }
     }
 
     /// A length-prefixed byte buffer, returned as a slice of this buffer (no copy).
@@ -39,11 +31,7 @@ extension ByteBuffer {
         limits: JuteLimits = .default,
         field: StaticString = "buffer"
     ) throws(JuteError) -> ByteBuffer? {
-        guard let length = try readJuteLength(limits: limits, field: field) else { return nil }
-        guard let slice = readSlice(length: length) else {
-            throw JuteError.truncated(field, need: length, have: readableBytes)
-        }
-        return slice
+        try readJute { (reader: inout JuteReader) throws(JuteError) in try reader.readBuffer(limits: limits, field: field) }
     }
 
     /// A length-prefixed UTF-8 string. Invalid UTF-8 is replaced as Java replaces it.
@@ -52,17 +40,12 @@ extension ByteBuffer {
         limits: JuteLimits = .default,
         field: StaticString = "ustring"
     ) throws(JuteError) -> String? {
-        guard let length = try readJuteLength(limits: limits, field: field) else { return nil }
-        guard let string = readString(length: length) else {
-            throw JuteError.truncated(field, need: length, have: readableBytes)
-        }
-        return string
+        try readJute { (reader: inout JuteReader) throws(JuteError) in try reader.readUString(limits: limits, field: field) }
     }
 
-    /// A count-prefixed vector. Each element takes at least `minimumElementSize`
-    /// bytes, so a count whose elements could not fit in `limits.maxLength` is
-    /// refused, and one that cannot fit in the bytes at hand is truncated; storage
-    /// is reserved only for elements that could be present.
+    /// A count-prefixed vector whose elements are read from this buffer; the
+    /// count is checked as `JuteReader.readVector` checks it, before any storage
+    /// is reserved.
     @inlinable
     public mutating func readJuteVector<Element>(
         minimumElementSize: Int,
@@ -70,38 +53,16 @@ extension ByteBuffer {
         field: StaticString = "vector",
         _ readElement: (inout ByteBuffer) throws(JuteError) -> Element
     ) throws(JuteError) -> [Element]? {
-        let count = try readJuteInt(field: field)
-        if count == -1 { return nil }
-        guard count >= 0 else {
-            throw JuteError(.negativeLength, field: field, detail: .count(Int(count)))
+        let count = try readJute { (reader: inout JuteReader) throws(JuteError) in
+            try reader.readVectorCount(minimumElementSize: minimumElementSize, limits: limits, field: field)
         }
-        let elementSize = max(minimumElementSize, 1)
-        guard Int(count) <= limits.maxLength / elementSize else {
-            throw JuteError(.lengthExceedsLimit, field: field, detail: .countOverLimit(Int(count), limits.maxLength))
-        }
-        guard Int(count) * elementSize <= readableBytes else {
-            throw JuteError.truncated(field, need: Int(count) * elementSize, have: readableBytes)
-        }
+        guard let count else { return nil }
         var elements: [Element] = []
-        elements.reserveCapacity(Int(count))
+        elements.reserveCapacity(count)
         for _ in 0..<count {
             elements.append(try readElement(&self))
         }
         return elements
-    }
-
-    /// A length, -1 meaning null, checked as Java's BinaryInputArchive.checkLength does.
-    @inlinable
-    mutating func readJuteLength(limits: JuteLimits, field: StaticString) throws(JuteError) -> Int? {
-        let length = try readJuteInt(field: field)
-        if length == -1 { return nil }
-        guard length >= 0 else {
-            throw JuteError(.negativeLength, field: field, detail: .length(Int(length)))
-        }
-        guard Int(length) <= limits.maxLength else {
-            throw JuteError(.lengthExceedsLimit, field: field, detail: .lengthOverLimit(Int(length), limits.maxLength))
-        }
-        return Int(length)
     }
 
     // MARK: writing

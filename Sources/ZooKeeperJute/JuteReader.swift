@@ -125,6 +125,20 @@ public struct JuteReader {
         field: StaticString = "vector",
         _ readElement: (inout JuteReader) throws(JuteError) -> Element
     ) throws(JuteError) -> [Element]? {
+        guard let count = try readVectorCount(minimumElementSize: minimumElementSize, limits: limits, field: field) else {
+            return nil
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count {
+            elements.append(try readElement(&self))
+        }
+        return elements
+    }
+
+    /// A vector's count, -1 meaning null, checked against the limit and the bytes left.
+    @inlinable
+    public mutating func readVectorCount(minimumElementSize: Int, limits: JuteLimits, field: StaticString) throws(JuteError) -> Int? {
         let count = try readInt(field: field)
         if count == -1 { return nil }
         guard count >= 0 else {
@@ -137,12 +151,7 @@ public struct JuteReader {
         guard Int(count) * elementSize <= readableBytes else {
             throw truncated(field, need: Int(count) * elementSize)
         }
-        var elements: [Element] = []
-        elements.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            elements.append(try readElement(&self))
-        }
-        return elements
+        return Int(count)
     }
 
     /// The bytes left, as a slice, without consuming them.

@@ -17,22 +17,10 @@ func decodeLines(_ capture: String, _ configure: (inout TrafficDump.Options) -> 
     return (lines, status)
 }
 
-/// Compares with `Golden/NAME`; `ZKDUMP_REWRITE_GOLDEN=1` writes the file instead.
+/// Compares with `Golden/NAME` next to this file (see `ZooKeeperTestSupport.expectGolden`).
 func expectGolden(_ lines: [String], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
-    let text = lines.joined(separator: "\n") + "\n"
-    if ProcessInfo.processInfo.environment["ZKDUMP_REWRITE_GOLDEN"] == "1" {
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return
-    }
-    let golden = try String(contentsOf: url, encoding: .utf8)
-    let goldenLines = golden.split(separator: "\n", omittingEmptySubsequences: false)
-    for (index, (got, want)) in zip(text.split(separator: "\n", omittingEmptySubsequences: false), goldenLines).enumerated()
-    where got != want {
-        Issue.record("\(name) line \(index + 1):\n got: \(got)\nwant: \(want)", sourceLocation: sourceLocation)
-        return
-    }
-    #expect(text == golden, "\(name): \(lines.count) lines vs golden", sourceLocation: sourceLocation)
+    try ZooKeeperTestSupport.expectGolden(lines, file: url, sourceLocation: sourceLocation)
 }
 
 @Suite struct TrafficDumpTests {
