@@ -104,7 +104,7 @@ struct ConnectionState {
                 // Wait for the initiator's first bytes; if the acceptor speaks first
                 // or the guess fails, the bytes stay undecoded.
                 if role == .serverToClient || self[direction].pending.readableBytes >= 8 {
-                    flush(direction, at: time, as: .undecoded(reason: "unrecognised protocol"), into: &output)
+                    flush(direction, at: time, into: &output) { _ in .undecoded(reason: "unrecognised protocol") }
                 }
                 return
             }
@@ -188,15 +188,16 @@ struct ConnectionState {
     }
 
     mutating func gap(_ missing: UInt64, on direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
-        flush(direction, at: time, as: .undecoded(reason: "incomplete message before a gap"), into: &output)
+        flush(direction, at: time, into: &output) { _ in .undecoded(reason: "incomplete message before a gap") }
         emit(direction, 0, .gap(bytesMissing: missing), at: time, into: &output)
         self[direction].offset += Int(clamping: missing)
         self[direction].needsResync = true
     }
 
     mutating func finish(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
-        let length = self[direction].pending.readableBytes
-        flush(direction, at: time, as: .malformed(reason: "the connection ended \(length) bytes into a message"), into: &output)
+        flush(direction, at: time, into: &output) { length in
+            .malformed(reason: "the connection ended \(length) bytes into a message")
+        }
     }
 
     mutating func close(_ reason: CloseReason, at time: CaptureTimestamp, into output: inout some MessageSink) {
@@ -206,13 +207,15 @@ struct ConnectionState {
         emit(.clientToServer, 0, .closed(reason), at: time, into: &output)
     }
 
+    /// Emits the bytes still pending as one message; the content (and its reason
+    /// text) is made only when there are some, which is rare.
     private mutating func flush(
         _ direction: StreamDirection,
         at time: CaptureTimestamp,
-        as content: DecodedMessage.Content,
-        into output: inout some MessageSink
+        into output: inout some MessageSink,
+        as content: (Int) -> DecodedMessage.Content
     ) {
         let length = self[direction].pending.readableBytes
-        if length > 0 { emit(direction, length, content, at: time, into: &output) }
+        if length > 0 { emit(direction, length, content(length), at: time, into: &output) }
     }
 }
