@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ZooKeeperPCAP", targets: ["ZooKeeperPCAP"]),
         .library(name: "ZooKeeperTraffic", targets: ["ZooKeeperTraffic"]),
         .library(name: "ZooKeeperDump", targets: ["ZooKeeperDump"]),
+        .library(name: "ZooKeeperServerConfig", targets: ["ZooKeeperServerConfig"]),
         .executable(name: "zkdump", targets: ["zkdump"]),
         .executable(name: "zk-codec-benchmark", targets: ["zk-codec-benchmark"]),
         .executable(name: "zk-capture-benchmark", targets: ["zk-capture-benchmark"]),
@@ -41,6 +42,7 @@ let package = Package(
         ),
         // What zkdump prints: text and JSON lines, filters, statistics, txn log and snapshot dumps.
         .target(name: "ZooKeeperDump", dependencies: ["ZooKeeperTraffic", "ZooKeeperStorageFormat", nioCore]),
+        .target(name: "ZooKeeperServerConfig"),
         .executableTarget(
             name: "zkdump",
             dependencies: ["ZooKeeperDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
         .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
+        .testTarget(name: "ZooKeeperServerConfigTests", dependencies: ["ZooKeeperServerConfig"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
