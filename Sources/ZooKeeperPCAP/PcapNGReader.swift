@@ -107,11 +107,11 @@ public struct PcapNGReader: Sendable {
             case 1:
                 try self.readInterfaceDescription(body, at: blockOffset)
             case 6:
-                return try self.readEnhancedPacket(body, at: blockOffset)
+                return try self.readPacketBlock(body, obsolete: false, at: blockOffset)
             case 3:
                 return try self.readSimplePacket(body, at: blockOffset)
             case 2:
-                return try self.readObsoletePacket(body, at: blockOffset)
+                return try self.readPacketBlock(body, obsolete: true, at: blockOffset)
             default:
                 continue
             }
@@ -221,36 +221,26 @@ public struct PcapNGReader: Sendable {
         )
     }
 
-    private func readEnhancedPacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
+    /// An Enhanced Packet Block, or the obsolete Packet Block, which has the same
+    /// layout but a 16-bit interface id followed by a 16-bit drop count.
+    private func readPacketBlock(_ body: ByteBuffer, obsolete: Bool, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
         let e = self.endianness
         let base = body.readerIndex
-        guard let id = body.getInteger(at: base, endianness: e, as: UInt32.self),
+        let id = obsolete
+            ? body.getInteger(at: base, endianness: e, as: UInt16.self).map(Int.init)
+            : body.getInteger(at: base, endianness: e, as: UInt32.self).map(Int.init)
+        guard let id,
               let high = body.getInteger(at: base + 4, endianness: e, as: UInt32.self),
               let low = body.getInteger(at: base + 8, endianness: e, as: UInt32.self),
               let captured = body.getInteger(at: base + 12, endianness: e, as: UInt32.self),
               let original = body.getInteger(at: base + 16, endianness: e, as: UInt32.self)
         else {
-            throw CaptureError(kind: .malformed, message: "Enhanced Packet Block too short", offset: blockOffset)
+            throw CaptureError(
+                kind: .malformed, message: obsolete ? "Packet Block too short" : "Enhanced Packet Block too short",
+                offset: blockOffset)
         }
         return try self.packet(
-            interfaceID: Int(id), timestampHigh: high, timestampLow: low, captured: captured, original: original,
-            body: body, dataStart: 20, at: blockOffset
-        )
-    }
-
-    private func readObsoletePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
-        let e = self.endianness
-        let base = body.readerIndex
-        guard let id = body.getInteger(at: base, endianness: e, as: UInt16.self),
-              let high = body.getInteger(at: base + 4, endianness: e, as: UInt32.self),
-              let low = body.getInteger(at: base + 8, endianness: e, as: UInt32.self),
-              let captured = body.getInteger(at: base + 12, endianness: e, as: UInt32.self),
-              let original = body.getInteger(at: base + 16, endianness: e, as: UInt32.self)
-        else {
-            throw CaptureError(kind: .malformed, message: "Packet Block too short", offset: blockOffset)
-        }
-        return try self.packet(
-            interfaceID: Int(id), timestampHigh: high, timestampLow: low, captured: captured, original: original,
+            interfaceID: id, timestampHigh: high, timestampLow: low, captured: captured, original: original,
             body: body, dataStart: 20, at: blockOffset
         )
     }
