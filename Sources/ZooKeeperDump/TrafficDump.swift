@@ -30,15 +30,10 @@ public enum TrafficDump {
         emit: (String) -> Void,
         warn: (String) -> Void
     ) -> DumpExitStatus {
-        var status = DumpExitStatus.ok
         var formatter = TimestampFormatter()
-        let result = run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
-            if record.isUndecoded { status = .problems }
-            guard options.filter.matches(record) else { return }
+        return run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
             emit(options.json ? record.json(&formatter).text : record.text(colour: options.colour, &formatter))
         }
-        guard let result else { return .unusable }
-        return result == .ok ? status : result
     }
 
     /// Decodes one capture file into `stats`.
@@ -49,36 +44,35 @@ public enum TrafficDump {
         into stats: inout TrafficStats,
         warn: (String) -> Void
     ) -> DumpExitStatus {
-        var status = DumpExitStatus.ok
-        let result = run(fileName: fileName, bytes: bytes, options: options, warn: warn) { record in
-            if record.isUndecoded { status = .problems }
-            if options.filter.matches(record) { stats.add(record) }
-        }
-        guard let result else { return .unusable }
-        return result == .ok ? status : result
+        run(fileName: fileName, bytes: bytes, options: options, warn: warn) { stats.add($0) }
     }
 
-    /// nil when the file is not a capture; `.problems` when its tail was unreadable.
-    /// Messages are decoded and handed on as the file is read, so memory stays
-    /// bounded by the file itself, not by how much traffic it holds.
+    /// Decodes the file and hands on each record that passes the filter.
+    /// `.problems` when something did not decode or the tail was unreadable;
+    /// `.unusable` when the bytes are not a capture. Messages are decoded and
+    /// handed on as the file is read, so memory stays bounded by the file itself.
     private static func run(
         fileName: String,
         bytes: ByteBuffer,
         options: Options,
         warn: (String) -> Void,
         _ each: (TrafficRecord) -> Void
-    ) -> DumpExitStatus? {
+    ) -> DumpExitStatus {
+        var status = DumpExitStatus.ok
         var tracker = TrafficTracker(secrets: options.secrets)
         let statistics: CaptureStreamStatistics
         do {
             statistics = try CaptureDecoder(ports: options.ports, limits: options.limits).decode(
                 captureFile: bytes, progress: options.progress
             ) { message in
-                for record in tracker.records(for: message) { each(record) }
+                for record in tracker.records(for: message) {
+                    if record.isUndecoded { status = .problems }
+                    if options.filter.matches(record) { each(record) }
+                }
             }
         } catch {
             warn("\(fileName): not a readable capture: \(error)")
-            return nil
+            return .unusable
         }
         if statistics.latePacketCount > 0 {
             warn("\(fileName): \(statistics.latePacketCount) packets arrived too far out of time order to be placed")
@@ -87,6 +81,6 @@ public enum TrafficDump {
             warn("\(fileName): \(error)")
             return .problems
         }
-        return .ok
+        return status
     }
 }

@@ -7,10 +7,17 @@ public struct TrafficStats: Sendable {
 
         /// The value below which `fraction` of the latencies fall (nearest rank).
         public func percentile(_ fraction: Double) -> Int64? {
-            guard !latencies.isEmpty else { return nil }
+            percentiles([fraction])[0]
+        }
+
+        /// Several percentiles from one sort of the latencies.
+        public func percentiles(_ fractions: [Double]) -> [Int64?] {
+            guard !latencies.isEmpty else { return fractions.map { _ in nil } }
             let sorted = latencies.sorted()
-            let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
-            return sorted[min(max(rank, 0), sorted.count - 1)]
+            return fractions.map { fraction in
+                let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
+                return sorted[min(max(rank, 0), sorted.count - 1)]
+            }
         }
     }
 
@@ -90,8 +97,8 @@ public struct TrafficStats: Sendable {
         var rows = [["by \(title)", "count", "errors", "p50 µs", "p90 µs", "p99 µs", "max µs"]]
         for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
             let cell = { (value: Int64?) in value.map(String.init) ?? "-" }
-            rows.append([key, "\(group.count)", "\(group.errors)", cell(group.percentile(0.5)), cell(group.percentile(0.9)),
-                         cell(group.percentile(0.99)), cell(group.latencies.max())])
+            let p = group.percentiles([0.5, 0.9, 0.99, 1])
+            rows.append([key, "\(group.count)", "\(group.errors)", cell(p[0]), cell(p[1]), cell(p[2]), cell(p[3])])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max()! }
         return rows.map { row in
@@ -134,10 +141,10 @@ public struct TrafficStats: Sendable {
             var entry = JSONLine()
             entry.set("count", group.count)
             entry.set("errors", group.errors)
-            for (name, fraction) in [("p50_us", 0.5), ("p90_us", 0.9), ("p99_us", 0.99)] {
-                entry.set(name, group.percentile(fraction).map(JSONLine.Value.int) ?? .null)
+            let p = group.percentiles([0.5, 0.9, 0.99, 1])
+            for (name, value) in zip(["p50_us", "p90_us", "p99_us", "max_us"], p) {
+                entry.set(name, value.map(JSONLine.Value.int) ?? .null)
             }
-            entry.set("max_us", group.latencies.max().map(JSONLine.Value.int) ?? .null)
             line.set(key, entry)
         }
         return line

@@ -19,6 +19,7 @@ import ZooKeeperTraffic
         #expect(decoded.streams.readError == nil)
         #expect(decoded.streams.gapCount == 0)
         let client = decoded.messages.filter { $0.proto == .client }
+        #expect(client.count > 10, "\(capture): every capture has client-port traffic")
         for message in client {
             var again = ByteBuffer()
             switch message.content {
@@ -37,6 +38,7 @@ import ZooKeeperTraffic
     func everyPrefixOfEveryClientMessageNeedsMoreBytes(capture: String) throws {
         let decoded = try Captures.decode(capture)
         var decoders: [ConnectionID: ClientConnectionDecoder] = [:]
+        var checked = 0
         for message in decoded.messages where message.proto == .client {
             let isClient: Bool
             switch message.content {
@@ -65,7 +67,9 @@ import ZooKeeperTraffic
             }
             #expect(whole.readableBytes == 0)
             decoders[message.stream.connection] = decoder
+            checked += 1
         }
+        #expect(checked > 10, "\(capture): \(checked) client messages checked")
     }
 }
 

@@ -65,14 +65,18 @@ import ZooKeeperTraffic
 
     @Test func failedWritesConsumeAZxidFailedReadsDoNot() throws {
         let all = try exchanges("standalone_basic")
+        var writes = 0, reads = 0
         for (previous, exchange) in zip(all, all.dropFirst()) where exchange.reply.err != .ok {
             let isWrite = [OpCode.create, .delete, .setData, .setACL].contains(exchange.request.op)
             if isWrite {
                 #expect(exchange.reply.zxid == previous.reply.zxid + 1, "\(exchange.request.op) \(exchange.reply.err)")
+                writes += 1
             } else if [OpCode.exists, .getData, .getChildren, .getChildren2].contains(exchange.request.op) {
                 #expect(exchange.reply.zxid == previous.reply.zxid, "\(exchange.request.op) \(exchange.reply.err)")
+                reads += 1
             }
         }
+        #expect(writes >= 5 && reads >= 5, "\(writes) failed writes, \(reads) failed reads")
     }
 
     @Test func anUnknownOpCodeIsUnimplementedWithZxidMinusOne() throws {

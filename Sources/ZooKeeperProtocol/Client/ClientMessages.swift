@@ -22,12 +22,6 @@ public struct ClientRequest: Hashable, Sendable {
         }
     }
 
-    /// The header alone, for a frame whose body does not decode.
-    public static func header(frameBody: ByteBuffer) -> RequestHeader? {
-        var bytes = frameBody
-        return try? RequestHeader(juteFrom: &bytes, limits: .default)
-    }
-
     public var xid: Int32 { header.xid }
     public var op: OpCode { OpCode(header.type) }
 

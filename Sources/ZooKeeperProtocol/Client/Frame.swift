@@ -57,13 +57,3 @@ public enum Frame {
         return length + 4
     }
 }
-
-extension ByteBuffer {
-    /// Decodes a whole frame body as one record; leftover bytes are an error.
-    public func decodeWholeRecord<Record: JuteRecord>(
-        _ type: Record.Type,
-        limits: JuteLimits = .default
-    ) throws(JuteError) -> Record {
-        try Record(juteBytes: self, limits: limits)
-    }
-}
