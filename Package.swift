@@ -3,10 +3,16 @@
 //   ZooKeeperJute -> ZooKeeperProtocol -> ZooKeeperStorageFormat -> ZooKeeperQuorumProtocol
 //   (a SNAP on the quorum port carries a snapshot stream, so quorum decoding needs the storage format)
 //   ZooKeeperPCAP (independent) -> ZooKeeperTraffic (captures decoded into ZooKeeper messages)
+//   ZooKeeperProtocol -> ZooKeeperServerCore (data tree, sessions, watches, ACLs, requests: pure, explicit time)
+//   -> ZooKeeperServer (SwiftNIO I/O) -> zkserver
+//   ZooKeeperProtocol -> ZooKeeperConformance (scenarios run over a socket) -> zkconform
 //   -> executables (thin)
 import PackageDescription
 
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "swift-zookeeper",
@@ -19,13 +25,22 @@ let package = Package(
         .library(name: "ZooKeeperTraffic", targets: ["ZooKeeperTraffic"]),
         .library(name: "ZooKeeperDump", targets: ["ZooKeeperDump"]),
         .library(name: "ZooKeeperServerConfig", targets: ["ZooKeeperServerConfig"]),
+        .library(name: "ZooKeeperServerCore", targets: ["ZooKeeperServerCore"]),
+        .library(name: "ZooKeeperServer", targets: ["ZooKeeperServer"]),
+        .library(name: "ZooKeeperConformance", targets: ["ZooKeeperConformance"]),
         .executable(name: "zkdump", targets: ["zkdump"]),
+        .executable(name: "zkserver", targets: ["zkserver"]),
+        .executable(name: "zkconform", targets: ["zkconform"]),
+        .executable(name: "zk-load", targets: ["zk-load"]),
         .executable(name: "zk-codec-benchmark", targets: ["zk-codec-benchmark"]),
         .executable(name: "zk-capture-benchmark", targets: ["zk-capture-benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "ZooKeeperJute", dependencies: [nioCore]),
@@ -43,10 +58,29 @@ let package = Package(
         // What zkdump prints: text and JSON lines, filters, statistics, txn log and snapshot dumps.
         .target(name: "ZooKeeperDump", dependencies: ["ZooKeeperTraffic", "ZooKeeperStorageFormat", nioCore]),
         .target(name: "ZooKeeperServerConfig"),
-        .executableTarget(
-            name: "zkdump",
-            dependencies: ["ZooKeeperDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        .executableTarget(name: "zkdump", dependencies: ["ZooKeeperDump", argumentParser]),
+        // The server's logic without I/O: data tree, sessions, watches, ACLs, request processing.
+        .target(
+            name: "ZooKeeperServerCore",
+            dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore, .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The client port on SwiftNIO, the session clock, four-letter words.
+        .target(
+            name: "ZooKeeperServer",
+            dependencies: ["ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", nioCore, nioPosix, logging]
+        ),
+        .executableTarget(
+            name: "zkserver",
+            dependencies: [
+                "ZooKeeperServer", "ZooKeeperServerConfig", argumentParser, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Scenario files run against a server over a socket, compared with recorded answers.
+        .target(name: "ZooKeeperConformance", dependencies: ["ZooKeeperProtocol", nioCore, nioPosix]),
+        .executableTarget(name: "zkconform", dependencies: ["ZooKeeperConformance", argumentParser]),
+        // A load generator pipelining raw frames from one event loop.
+        .executableTarget(name: "zk-load", dependencies: ["ZooKeeperProtocol", nioCore, nioPosix, argumentParser]),
         // Counts allocations by replacing the C allocator: benchmarks only.
         .target(name: "CMallocCounter"),
         .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic", "CMallocCounter"]),
@@ -63,6 +97,9 @@ let package = Package(
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
         .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperServerConfigTests", dependencies: ["ZooKeeperServerConfig"]),
+        .testTarget(name: "ZooKeeperServerCoreTests", dependencies: ["ZooKeeperServerCore"]),
+        .testTarget(name: "ZooKeeperServerTests", dependencies: ["ZooKeeperServer", "ZooKeeperServerCore", nioPosix]),
+        .testTarget(name: "ZooKeeperConformanceTests", dependencies: ["ZooKeeperConformance"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
