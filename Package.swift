@@ -67,12 +67,15 @@ let package = Package(
         // The client port on SwiftNIO, the session clock, four-letter words.
         .target(
             name: "ZooKeeperServer",
-            dependencies: ["ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", nioCore, nioPosix, logging]
+            dependencies: [
+                "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", nioCore, nioPosix, logging,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "zkserver",
             dependencies: [
-                "ZooKeeperServer", "ZooKeeperServerConfig", argumentParser, logging,
+                "ZooKeeperServer", "ZooKeeperServerConfig", argumentParser, logging, nioCore, nioPosix,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

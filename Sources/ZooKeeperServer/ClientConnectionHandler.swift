@@ -1,0 +1,229 @@
+import Logging
+import NIOCore
+import ZooKeeperJute
+import ZooKeeperProtocol
+import ZooKeeperServerCore
+
+/// One client connection: frames in, the request logic under the server's
+/// lock, replies and events out in the order Java sends them.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase { case handshake, established, closed }
+
+    private let server: ZooKeeperServer
+    private var phase = Phase.handshake
+    private var received: ByteBuffer?
+    private var outbound: ByteBuffer?
+    private var handle: ConnectionHandle?
+    private var connection = ConnectionContext(id: 0, sessionID: 0, identities: ConnectionIdentities())
+    private var logger: Logger
+
+    init(server: ZooKeeperServer) {
+        self.server = server
+        self.logger = server.logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let id = server.connections.makeID()
+        let remote = context.remoteAddress
+        let ip = remote?.ipAddress ?? "unknown"
+        logger[metadataKey: "connection"] = "\(id)"
+        logger[metadataKey: "remote"] = "\(remote.map { "\($0)" } ?? "?")"
+        let limit = server.configuration.maxClientCnxns
+        if limit > 0 && server.connections.count(from: ip) >= limit {
+            logger.warning("too many connections from \(ip), max is \(limit)")
+            phase = .closed
+            context.close(promise: nil)
+            return
+        }
+        let handle = ConnectionHandle(id: id, channel: context.channel, remote: ip, openedAt: ServerClock.now().wall)
+        self.handle = handle
+        server.connections.add(handle)
+        connection = ConnectionContext(
+            id: id, sessionID: 0, identities: ConnectionIdentities([AccessControl.connectionIdentity(ipAddress: ip)])
+        )
+        logger.info("accepted connection")
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let handle {
+            server.connections.remove(handle.id)
+            server.state.withState { $0.connectionClosed(handle.id) }
+            logger.info("closed connection", metadata: ["session": "\(hex(connection.sessionID))"])
+        }
+        phase = .closed
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        guard phase != .closed else { return }
+        if received == nil {
+            received = incoming
+        } else {
+            received!.writeBuffer(&incoming)
+        }
+        processReceived(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush(context: context)
+        if received?.readableBytes == 0 { received = nil } else { received?.discardReadBytes() }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.info("connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    private func processReceived(context: ChannelHandlerContext) {
+        while phase != .closed, var buffer = received {
+            received = nil
+            defer { if phase != .closed { received = buffer } }
+            let progressed: Bool
+            switch phase {
+            case .handshake: progressed = handshake(&buffer, context: context)
+            case .established: progressed = request(&buffer, context: context)
+            case .closed: progressed = false
+            }
+            if !progressed { received = buffer; break }
+        }
+    }
+
+    /// Reads one frame, closing the connection when its length is one Java refuses.
+    private func nextFrame(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) -> ByteBuffer? {
+        do {
+            return try Frame.read(from: &buffer, maxLength: server.configuration.settings.juteMaxBuffer)
+        } catch {
+            close(context, reason: "bad frame: \(error)")
+            return nil
+        }
+    }
+
+    private func handshake(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return false }
+        let word = FourLetterWord(rawValue: first)
+        if word.isKnown {
+            buffer.moveReaderIndex(forwardBy: 4)
+            answer(word, buffer: &buffer, context: context)
+            return false
+        }
+        guard let body = nextFrame(&buffer, context: context) else { return false }
+        let frame: ConnectRequestFrame
+        do {
+            frame = try ConnectRequestFrame(frameBody: body, limits: limits)
+        } catch {
+            close(context, reason: "bad ConnectRequest: \(error)")
+            return false
+        }
+        let outcome = server.state.withState { $0.connect(frame, connection: connection.id, now: ServerClock.now()) }
+        for other in outcome.closeConnections {
+            server.connections.get(other)?.channel.close(promise: nil)
+        }
+        guard let response = outcome.response else {
+            close(context, reason: "client has seen zxid \(hex(frame.request.lastZxidSeen)), ahead of this server")
+            return false
+        }
+        write(.connect(response), context: context)
+        if outcome.close {
+            flush(context: context)
+            close(context, reason: "session \(hex(frame.request.sessionId)) is expired or its password is wrong")
+            return false
+        }
+        connection.sessionID = outcome.sessionID
+        handle?.stats.withLockedValue {
+            $0.sessionID = outcome.sessionID
+            $0.timeout = response.response.timeOut
+        }
+        logger.info(
+            frame.request.sessionId == 0 ? "established new session" : "re-established session",
+            metadata: ["session": "\(hex(outcome.sessionID))", "timeout": "\(response.response.timeOut)"]
+        )
+        phase = .established
+        return true
+    }
+
+    private var limits: JuteLimits {
+        JuteLimits(maxBuffer: server.configuration.settings.juteMaxBuffer)
+    }
+
+    private func request(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        guard let body = nextFrame(&buffer, context: context) else { return false }
+        guard body.readableBytes >= 8,
+              let xid = body.getInteger(at: body.readerIndex, as: Int32.self),
+              let type = body.getInteger(at: body.readerIndex + 4, as: Int32.self) else {
+            close(context, reason: "frame of \(body.readableBytes) bytes is shorter than a request header")
+            return false
+        }
+        let now = ServerClock.now()
+        let context_ = connection
+        let outcome: RequestOutcome
+        do {
+            let request = try ClientRequest(frameBody: body, limits: limits)
+            outcome = server.state.withState { $0.process(request, from: context_, now: now) }
+        } catch {
+            logger.info("undecodable request body: \(error)", metadata: ["op": "\(OpCode(type))"])
+            outcome = server.state.withState { $0.processUndecodable(xid: xid, op: OpCode(type), from: context_, now: now) }
+        }
+        handle?.stats.withLockedValue { $0.received += 1 }
+        server.counters.withLockedValue { $0.received += 1 }
+        if let identities = outcome.identities { connection.identities = identities }
+        for other in outcome.closeConnections {
+            server.connections.get(other)?.channel.close(promise: nil)
+        }
+        // Events already posted to this connection, then this request's own, then the reply.
+        if let handle {
+            for event in handle.takeEvents() { write(.event(ZooKeeperServer.eventHeader, event), context: context) }
+        }
+        for delivery in outcome.deliveries where delivery.connection == connection.id {
+            write(.event(ZooKeeperServer.eventHeader, delivery.event), context: context)
+        }
+        server.deliver(outcome.deliveries, except: connection.id)
+        if let reply = outcome.reply {
+            write(.reply(reply), context: context)
+            if reply.err == .authFailed { logger.warning("authentication failed") }
+        }
+        if outcome.close {
+            flush(context: context)
+            close(context, reason: OpCode(type) == .closeSession ? "session closed by client" : "closing after \(OpCode(type))")
+            return false
+        }
+        return true
+    }
+
+    private func answer(_ word: FourLetterWord, buffer: inout ByteBuffer, context: ChannelHandlerContext) {
+        let text = FourLetterWords.answer(word, extra: &buffer, server: server)
+        var out = context.channel.allocator.buffer(capacity: text.utf8.count)
+        out.writeString(text)
+        phase = .closed
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    private func write(_ message: ServerMessage, context: ChannelHandlerContext) {
+        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 256) }
+        message.write(to: &outbound!)
+        handle?.stats.withLockedValue { $0.sent += 1 }
+        server.counters.withLockedValue { $0.sent += 1 }
+    }
+
+    private func flush(context: ChannelHandlerContext) {
+        guard let buffer = outbound, buffer.readableBytes > 0 else { return }
+        outbound = nil
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func close(_ context: ChannelHandlerContext, reason: String) {
+        guard phase != .closed else { return }
+        phase = .closed
+        logger.info("closing connection: \(reason)", metadata: ["session": "\(hex(connection.sessionID))"])
+        flush(context: context)
+        context.close(promise: nil)
+    }
+}
+
+func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }

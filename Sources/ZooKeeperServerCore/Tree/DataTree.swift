@@ -1,0 +1,171 @@
+import NIOCore
+import ZooKeeperProtocol
+
+/// The znodes, indexed by full path, with the bookkeeping Java's DataTree keeps
+/// beside them: ephemerals per session, containers and TTL nodes.
+///
+/// Changes arrive only through `apply(_:)` (DataTree+Apply.swift) so that a
+/// txn log can replay them; the mutating primitives below do no checking
+/// beyond what Java's do, because the request processor checked first.
+public struct DataTree {
+    public private(set) var nodes: [String: DataNode] = [:]
+    /// Java keeps these sets as HashSets; getEphemerals answers in their order.
+    public private(set) var ephemerals: [Int64: JavaStringSet] = [:]
+    public private(set) var containers: Set<String> = []
+    public private(set) var ttls: Set<String> = []
+    public internal(set) var lastProcessedZxid: Int64 = 0
+    /// Whether TTL owners are read as TTLs (`zookeeper.extendedTypesEnabled`).
+    public var extendedTypes: Bool
+
+    public static let zookeeperPath = "/zookeeper"
+    public static let quotaPath = "/zookeeper/quota"
+    public static let configPath = "/zookeeper/config"
+    public static let openACL = [ACL(perms: Perms.all.rawValue, id: Id(scheme: "world", id: "anyone"))]
+    public static let readACL = [ACL(perms: Perms.read.rawValue, id: Id(scheme: "world", id: "anyone"))]
+
+    /// A tree with Java's system nodes: `/`, `/zookeeper`, `/zookeeper/quota`
+    /// and the read-only `/zookeeper/config`, all with zeroed stats.
+    public init(extendedTypes: Bool = false) {
+        self.extendedTypes = extendedTypes
+        let empty = ByteBuffer()
+        let root = DataNode(data: empty, acl: Self.openACL, stat: .zero)
+        let zookeeper = DataNode(data: empty, acl: Self.openACL, stat: .zero)
+        let quota = DataNode(data: empty, acl: Self.openACL, stat: .zero)
+        var configStat = StatPersisted.zero
+        configStat.aversion = -1
+        let config = DataNode(data: empty, acl: Self.readACL, stat: configStat)
+        root.children.insert("zookeeper")
+        zookeeper.children.insert("quota")
+        zookeeper.children.insert("config")
+        nodes["/"] = root
+        nodes[Self.zookeeperPath] = zookeeper
+        nodes[Self.quotaPath] = quota
+        nodes[Self.configPath] = config
+    }
+
+    public func node(_ path: String) -> DataNode? { nodes[path] }
+
+    /// Java's node count: its table holds the root twice, as "" and "/".
+    public var nodeCount: Int { nodes.count + 1 }
+
+    /// Paths a client may not delete or create over (Java's isSpecialPath).
+    public static func isSpecial(_ path: String) -> Bool {
+        path == "/" || path == zookeeperPath || path == quotaPath || path == configPath
+    }
+
+    /// "/a/b" -> ("/a", "b"); "/a" -> ("/", "a").
+    public static func split(_ path: String) -> (parent: String, child: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("/", path) }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (parent, String(path[path.index(after: slash)...]))
+    }
+
+    /// Java counts every node below `path`; for "/" that includes /zookeeper's nodes.
+    public func allChildrenNumber(_ path: String) -> Int {
+        if path == "/" { return nodeCount - 2 }
+        let prefix = path + "/"
+        return nodes.keys.reduce(0) { $0 + ($1.hasPrefix(prefix) ? 1 : 0) }
+    }
+
+    public func ephemerals(of session: Int64) -> JavaStringSet {
+        ephemerals[session] ?? JavaStringSet()
+    }
+
+    public func kind(of node: DataNode) -> EphemeralKind {
+        EphemeralKind(owner: node.stat.ephemeralOwner, extendedTypes: extendedTypes)
+    }
+
+    // MARK: Primitives, as Java's DataTree performs them
+
+    /// Adds `path` under its parent; returns false when the parent is missing or
+    /// the child exists (Java's NoNode / NodeExists from createNode).
+    mutating func createNode(
+        _ path: String, data: ByteBuffer?, acl: [ACL], ephemeralOwner: Int64,
+        parentCVersion: Int32, zxid: Int64, time: Int64
+    ) -> DataNode? {
+        let (parentPath, childName) = Self.split(path)
+        guard let parent = nodes[parentPath], !parent.children.contains(childName) else { return nil }
+        var cversion = parentCVersion
+        if cversion == -1 { cversion = parent.stat.cversion + 1 }
+        if cversion > parent.stat.cversion {
+            parent.stat.cversion = cversion
+            parent.stat.pzxid = zxid
+        }
+        let stat = StatPersisted(
+            czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0,
+            aversion: 0, ephemeralOwner: ephemeralOwner, pzxid: zxid
+        )
+        let node = DataNode(data: data, acl: acl, stat: stat)
+        parent.children.insert(childName)
+        nodes[path] = node
+        switch EphemeralKind(owner: ephemeralOwner, extendedTypes: extendedTypes) {
+        case .container: containers.insert(path)
+        case .ttl: ttls.insert(path)
+        case .session(let session): ephemerals[session, default: JavaStringSet()].insert(path)
+        case .persistent: break
+        }
+        return node
+    }
+
+    /// Removes `path`; false when it (or its parent) is missing.
+    @discardableResult
+    mutating func deleteNode(_ path: String, zxid: Int64) -> Bool {
+        let (parentPath, childName) = Self.split(path)
+        guard let parent = nodes[parentPath] else { return false }
+        parent.children.remove(childName)
+        if zxid > parent.stat.pzxid { parent.stat.pzxid = zxid }
+        guard let node = nodes.removeValue(forKey: path) else { return false }
+        switch kind(of: node) {
+        case .container: containers.remove(path)
+        case .ttl: ttls.remove(path)
+        case .session(let session):
+            ephemerals[session]?.remove(path)
+            if ephemerals[session]?.isEmpty == true { ephemerals[session] = nil }
+        case .persistent: break
+        }
+        return true
+    }
+
+    mutating func setData(_ path: String, data: ByteBuffer?, version: Int32, zxid: Int64, time: Int64) -> DataNode? {
+        guard let node = nodes[path] else { return nil }
+        node.data = data
+        node.stat.mtime = time
+        node.stat.mzxid = zxid
+        node.stat.version = version
+        return node
+    }
+
+    mutating func setACL(_ path: String, acl: [ACL], version: Int32) -> DataNode? {
+        guard let node = nodes[path] else { return nil }
+        node.stat.aversion = version
+        node.acl = acl
+        return node
+    }
+
+    /// Takes the session's ephemerals out of the index, for closeSession.
+    mutating func removeEphemerals(of session: Int64) -> [String] {
+        guard let paths = ephemerals.removeValue(forKey: session) else { return [] }
+        return Array(paths)
+    }
+
+    /// Restores a node read from a snapshot, as Java's deserialize does.
+    public mutating func restore(path: String, node: DataNode) {
+        nodes[path] = node
+        if path != "/" {
+            let (parentPath, childName) = Self.split(path)
+            nodes[parentPath]?.children.insert(childName)
+        }
+        switch kind(of: node) {
+        case .container: containers.insert(path)
+        case .ttl: ttls.insert(path)
+        case .session(let session): ephemerals[session, default: JavaStringSet()].insert(path)
+        case .persistent: break
+        }
+    }
+}
+
+extension StatPersisted {
+    public static let zero = StatPersisted(
+        czxid: 0, mzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0, pzxid: 0
+    )
+}
