@@ -12,6 +12,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private enum Phase { case handshake, established, closed }
 
+    static let handshakeTimeout = TimeAmount.seconds(10)
+
     private let server: ZooKeeperServer
     private var phase = Phase.handshake
     private var received: ByteBuffer?
@@ -45,6 +47,16 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             id: id, sessionID: 0, identities: ConnectionIdentities([AccessControl.connectionIdentity(ipAddress: ip)])
         )
         logger.info("accepted connection")
+        // Java drops connections that never finish a handshake (sessionlessCnxnTimeout).
+        let channel = context.channel
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
+            let handler = bound.value
+            guard handler.phase == .handshake else { return }
+            handler.logger.info("closing connection: no handshake within 10 s")
+            handler.phase = .closed
+            channel.close(promise: nil)
+        }
         context.fireChannelActive()
     }
 

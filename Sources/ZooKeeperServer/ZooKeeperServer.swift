@@ -31,7 +31,7 @@ public final class ZooKeeperServer: Sendable {
     let counters = NIOLockedValueBox(ServerCounters())
     let startedAt: Int64
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
-    private let ticker = NIOLockedValueBox<RepeatedTask?>(nil)
+    private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
 
     public init(configuration: ServerConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -61,10 +61,20 @@ public final class ZooKeeperServer: Sendable {
         let bound = try await bootstrap.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
         channel.withLockedValue { $0 = bound }
         let tick = TimeAmount.milliseconds(Int64(max(settings.tickTime, 1)))
-        let task = group.next().scheduleRepeatedTask(initialDelay: tick, delay: tick) { [self] _ in
+        let ticker = group.next().scheduleRepeatedTask(initialDelay: tick, delay: tick) { [self] _ in
             self.tick()
         }
-        ticker.withLockedValue { $0 = task }
+        let properties = configuration.settings
+        let interval = TimeAmount.milliseconds(Int64(max(properties.containerCheckIntervalMs, 1)))
+        // Java spreads at most maxPerMinute deletions over each minute.
+        let perCheck = max(1, Int(Int64(properties.containerMaxPerMinute) * Int64(properties.containerCheckIntervalMs) / 60_000))
+        let reaper = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            let outcome = self.state.withState {
+                $0.reapContainers(now: ServerClock.now(), limit: perCheck, maxNeverUsedInterval: properties.containerMaxNeverUsedIntervalMs)
+            }
+            self.deliver(outcome.deliveries, except: nil)
+        }
+        tasks.withLockedValue { $0 = [ticker, reaper] }
         let address = bound.localAddress!
         logger.info("binding to port \(address)", metadata: ["tickTime": "\(settings.tickTime)"])
         return address
@@ -72,7 +82,7 @@ public final class ZooKeeperServer: Sendable {
 
     /// Stops accepting, closes every connection (sessions live on, as in Java's shutdown).
     public func shutdown() async {
-        ticker.withLockedValue { $0?.cancel() }
+        tasks.withLockedValue { $0.forEach { $0.cancel() } }
         if let bound = channel.withLockedValue({ $0 }) {
             try? await bound.close()
         }

@@ -38,6 +38,12 @@ struct ZKServerCommand: AsyncParsableCommand {
         if configuration.isDistributed {
             logger.warning("the configuration names an ensemble; this server runs standalone only")
         }
+        if configuration.settings.dataDirAutocreate {
+            // Java creates dataDir/version-2 (and the log dir) when they are missing.
+            for directory in Set([configuration.dataDir, configuration.dataLogDir]) {
+                try? FileManager.default.createDirectory(atPath: directory + "/version-2", withIntermediateDirectories: true)
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = ZooKeeperServer(configuration: configuration, group: group, logger: logger)
         let services = ServiceGroup(

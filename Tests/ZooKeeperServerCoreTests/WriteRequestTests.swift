@@ -159,3 +159,23 @@ import ZooKeeperProtocol
         #expect(outcome.reply?.zxid == 2)
     }
 }
+
+@Suite struct ContainerTests {
+    @Test func emptiedContainersAndExpiredTTLNodesAreReaped() {
+        let h = StateHarness { $0.extendedTypesEnabled = true }
+        let c = h.connect()
+        h.create(c, "/unused", mode: .container, op: .createContainer)
+        h.create(c, "/used", mode: .container, op: .createContainer)
+        h.create(c, "/used/child")
+        h.delete(c, "/used/child")
+        let ttl = RequestBody.createTTL(CreateTTLRequest(path: "/t", data: nil, acl: StateHarness.open, flags: CreateMode.persistentWithTTL.rawValue, ttl: 500))
+        #expect(h.send(c, .createTTL, ttl).err == .ok)
+        _ = h.getData(c, "/used", watch: true)
+        #expect(h.state.containerCandidates(now: h.now) == ["/used"])
+        h.advance(600)
+        let reaped = h.state.reapContainers(now: h.now)
+        #expect(reaped.txns.map { OpCode($0.header.type) } == [.deleteContainer, .deleteContainer])
+        #expect(reaped.events.map { "\($0.1) \($0.2)" } == ["NodeDeleted /used"])
+        #expect(h.state.tree.node("/used") == nil && h.state.tree.node("/t") == nil && h.state.tree.node("/unused") != nil)
+    }
+}

@@ -1,0 +1,94 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ZooKeeperProtocol
+
+/// A raw client for tests: sends bytes, collects what the server sends, and
+/// decodes it with the project's codec. Every wait is bounded.
+final class WireClient: Sendable {
+    private let channel: any Channel
+    private let inbox: Inbox
+    private let decoder = NIOLockedValueBox(ClientConnectionDecoder())
+
+    final class Inbox: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let bytes = NIOLockedValueBox(ByteBuffer())
+        let closed = NIOLockedValueBox(false)
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var incoming = unwrapInboundIn(data)
+            bytes.withLockedValue { $0.writeBuffer(&incoming) }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            closed.withLockedValue { $0 = true }
+        }
+    }
+
+    static func connect(to address: SocketAddress, group: any EventLoopGroup) async throws -> WireClient {
+        let inbox = Inbox()
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(inbox) }
+            }
+            .connect(to: address).get()
+        return WireClient(channel: channel, inbox: inbox)
+    }
+
+    private init(channel: any Channel, inbox: Inbox) {
+        self.channel = channel
+        self.inbox = inbox
+    }
+
+    func send(_ message: ClientMessage) async throws {
+        var buffer = ByteBuffer()
+        message.write(to: &buffer)
+        // Let the decoder learn the ops, so it can decode the replies.
+        var copy = buffer
+        _ = decoder.withLockedValue { try? $0.nextClientMessage(from: &copy) }
+        try await channel.writeAndFlush(buffer)
+    }
+
+    func sendRaw(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// Opens a session; returns the ConnectResponse.
+    func handshake(timeout: Int32 = 10_000, session: Int64 = 0, password: [UInt8] = Array(repeating: 0, count: 16)) async throws -> ConnectResponseFrame {
+        try await send(.connect(ConnectRequestFrame(request: ConnectRequest(
+            protocolVersion: 0, lastZxidSeen: 0, timeOut: timeout, sessionId: session, passwd: ByteBuffer(bytes: password), readOnly: false
+        ))))
+        guard case .connect(let response) = try await next() else { throw WireError.unexpected("no ConnectResponse") }
+        return response
+    }
+
+    /// The next message from the server, waiting at most `seconds`.
+    func next(seconds: Double = 5) async throws -> ServerMessage {
+        let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
+        while NIODeadline.now() < deadline {
+            let message = try inbox.bytes.withLockedValue { bytes -> ServerMessage? in
+                try decoder.withLockedValue { try $0.nextServerMessage(from: &bytes) }
+            }
+            if let message { return message }
+            if inbox.closed.withLockedValue({ $0 }) { throw WireError.closed }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw WireError.timedOut
+    }
+
+    /// True once the server has closed the connection (within `seconds`).
+    func waitClosed(seconds: Double = 5) async throws -> Bool {
+        let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
+        while NIODeadline.now() < deadline {
+            if inbox.closed.withLockedValue({ $0 }) { return true }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    var receivedText: String { inbox.bytes.withLockedValue { String(buffer: $0) } }
+
+    func close() async { try? await channel.close() }
+}
+
+enum WireError: Error { case timedOut, closed, unexpected(String) }
