@@ -6,8 +6,8 @@ import ZooKeeperProtocol
 ///
 /// - session ids: `S1`, `S2`, ... by order of appearance;
 /// - zxids above 0: `Z`, `Z+n`, `Z-n` relative to the first one the scenario saw;
-/// - ctime: `T` if within `timeWindow` of the run, mtime: `=ctime` (never
-///   set, version 0) or `>=ctime` (set since);
+/// - ctime: `T` if within `timeWindow` of the run; mtime: `mtime=ctime` (never
+///   set, version 0) or `mtime>=ctime` (set since);
 /// - passwords: their length, and `zero` if all bytes are 0.
 ///
 /// A message none of this touched also gets its bytes as `raw=` hex, and a
@@ -63,14 +63,14 @@ public struct Normaliser: Sendable {
         }
         let mtime: String
         if stat.mtime == stat.ctime && stat.version == 0 {
-            mtime = "=ctime"
+            mtime = "mtime=ctime"
         } else if stat.mtime >= stat.ctime && stat.version > 0 {
-            mtime = ">=ctime"
+            mtime = "mtime>=ctime"
         } else {
-            mtime = "\(stat.mtime)(ctime\(stat.mtime - stat.ctime >= 0 ? "+" : "")\(stat.mtime - stat.ctime))"
+            mtime = "mtime=\(stat.mtime)(ctime\(stat.mtime - stat.ctime >= 0 ? "+" : "")\(stat.mtime - stat.ctime))"
         }
         if stat.mtime != 0 { touched = true }
-        return "(czxid=\(zxid(stat.czxid)) mzxid=\(zxid(stat.mzxid)) ctime=\(ctime) mtime=\(mtime)"
+        return "(czxid=\(zxid(stat.czxid)) mzxid=\(zxid(stat.mzxid)) ctime=\(ctime) \(mtime)"
             + " version=\(stat.version) cversion=\(stat.cversion) aversion=\(stat.aversion)"
             + " owner=\(owner(stat.ephemeralOwner)) dataLength=\(stat.dataLength)"
             + " numChildren=\(stat.numChildren) pzxid=\(zxid(stat.pzxid)))"
