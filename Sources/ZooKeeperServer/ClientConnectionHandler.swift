@@ -43,8 +43,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         let handle = ConnectionHandle(id: id, channel: context.channel, remote: ip, openedAt: ServerClock.now().wall)
         self.handle = handle
         server.connections.add(handle)
+        let identity = AccessControl.connectionIdentity(ipAddress: ip)
         connection = ConnectionContext(
-            id: id, sessionID: 0, identities: ConnectionIdentities([AccessControl.connectionIdentity(ipAddress: ip)])
+            id: id, sessionID: 0, identities: ConnectionIdentities([identity]), remoteAddress: identity.id
         )
         logger.info("accepted connection")
         // Java drops connections that never finish a handshake (sessionlessCnxnTimeout).

@@ -102,7 +102,7 @@ import ZooKeeperProtocol
         #expect(response.results.map(\.header.type) == [-1, -1, -1])
         #expect(response.results.map(\.header.err) == [0, ErrorCode.nodeExists.rawValue, ErrorCode.runtimeInconsistency.rawValue])
         #expect(h.state.tree.node("/m/a") == nil)
-        #expect(outcome.reply?.zxid == 4)
+        #expect(outcome.reply?.zxid == 3, "connect, create, then the multi")
     }
 
     @Test func multiOpsSeeEachOther() {
@@ -117,7 +117,8 @@ import ZooKeeperProtocol
         ])
         let outcome = h.send(c, .multi, .multi(multi))
         guard case .multi(let response)? = outcome.reply?.body else { Issue.record("no results"); return }
-        #expect(response.results.map(\.header.type) == [1, 15, 5, 13, 2])
+        // Java rebuilds create2 ops in a multi as plain creates.
+        #expect(response.results.map(\.header.type) == [1, 1, 5, 13, 2])
         #expect(response.results.allSatisfy { $0.header.err == 0 })
         #expect(h.state.tree.node("/x")?.stat.version == 1)
         #expect(h.state.tree.node("/x/y") == nil)

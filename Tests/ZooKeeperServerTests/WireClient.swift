@@ -17,7 +17,7 @@ final class WireClient: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var incoming = unwrapInboundIn(data)
-            bytes.withLockedValue { $0.writeBuffer(&incoming) }
+            _ = bytes.withLockedValue { $0.writeBuffer(&incoming) }
         }
 
         func channelInactive(context: ChannelHandlerContext) {

@@ -45,7 +45,7 @@ extension ZooKeeperState {
         guard access.allows(perm, acl: acl, identities: requester.identities) else { throw KeeperFailure(.noAuth) }
     }
 
-    func validatePath(_ path: String) throws(KeeperFailure) {
+    func validatePath(_ path: String?) throws(KeeperFailure) {
         if PathValidation.validate(path) != nil { throw KeeperFailure(.badArguments) }
     }
 
@@ -68,17 +68,20 @@ extension ZooKeeperState {
     ) throws(KeeperFailure) -> TxnBody {
         switch body {
         case .create(let request):
+            // A null path: Java's NullPointerException, reported as MarshallingError.
+            guard request.path != nil else { throw KeeperFailure(.marshallingError) }
             return try prepareCreate(
                 op, path: request.path ?? "", data: request.data, acl: request.acl ?? [], flags: request.flags,
                 ttl: -1, requester, &pending
             )
         case .createTTL(let request):
+            guard request.path != nil else { throw KeeperFailure(.marshallingError) }
             return try prepareCreate(
                 op, path: request.path ?? "", data: request.data, acl: request.acl ?? [], flags: request.flags,
                 ttl: request.ttl, requester, &pending
             )
         case .delete(let request):
-            let path = request.path ?? ""
+            guard let path = request.path else { throw KeeperFailure(.marshallingError) }
             let parentPath = try parentForDelete(path)
             var parent = try record(parentPath, pending)
             try checkACL(parent.acl, .delete, requester)
@@ -93,8 +96,8 @@ extension ZooKeeperState {
         case .deleteContainer(let raw):
             return try prepareDeleteContainer(String(decoding: raw.readableBytesView, as: UTF8.self), requester, &pending)
         case .setData(let request):
+            try validatePath(request.path)
             let path = request.path ?? ""
-            try validatePath(path)
             var node = try record(path, pending)
             try checkACL(node.acl, .write, requester)
             let version = try Self.checkVersion(node.stat.version, expected: request.version)
@@ -104,8 +107,8 @@ extension ZooKeeperState {
             pending.records[path] = node
             return .setData(SetDataTxn(path: path, data: request.data, version: version))
         case .setACL(let request):
+            try validatePath(request.path)
             let path = request.path ?? ""
-            try validatePath(path)
             guard let acl = access.fixup(request.acl ?? [], identities: requester.identities) else {
                 throw KeeperFailure(.invalidACL)
             }
@@ -117,8 +120,8 @@ extension ZooKeeperState {
             pending.records[path] = node
             return .setACL(SetACLTxn(path: path, acl: acl, version: version))
         case .check(let request):
+            try validatePath(request.path)
             let path = request.path ?? ""
-            try validatePath(path)
             let node = try record(path, pending)
             try checkACL(node.acl, .read, requester)
             return .checkVersion(CheckVersionTxn(path: path, version: try Self.checkVersion(node.stat.version, expected: request.version)))

@@ -7,12 +7,12 @@ extension ZooKeeperState {
         .check, .closeSession, .create, .create2, .createTTL, .createContainer, .delete, .deleteContainer,
         .exists, .getACL, .getChildren, .getAllChildrenNumber, .getChildren2, .getData, .getEphemerals,
         .multi, .multiRead, .ping, .reconfig, .setACL, .setData, .setWatches, .setWatches2, .sync,
-        .checkWatches, .removeWatches, .addWatch, .whoAmI,
+        .checkWatches, .removeWatches, .addWatch, .whoAmI, .createSession,
     ]
     /// Ops that go through preparation and consume a zxid, even when they fail.
     static let writeOps: Set<OpCode> = [
         .create, .create2, .createTTL, .createContainer, .delete, .deleteContainer, .setData, .setACL,
-        .check, .multi, .reconfig,
+        .check, .multi, .reconfig, .createSession,
     ]
 
     static func reply(_ xid: Int32, _ zxid: Int64, _ err: ErrorCode, _ op: OpCode, _ body: ResponseBody = .none) -> ServerReply {
@@ -27,7 +27,8 @@ extension ZooKeeperState {
         case .auth:
             guard case .auth(let packet) = request.body else { break }
             switch access.authenticate(
-                scheme: packet.scheme ?? "", auth: packet.auth.map { Array($0.readableBytesView) } ?? [], remoteAddress: nil
+                scheme: packet.scheme ?? "", auth: packet.auth.map { Array($0.readableBytesView) } ?? [],
+                remoteAddress: connection.remoteAddress
             ) {
             case .authenticated(let added):
                 var identities = connection.identities
@@ -106,7 +107,21 @@ extension ZooKeeperState {
         let body: TxnBody
         var pending = PendingChanges()
         if case .multi(let multi) = request.body {
-            body = .multi(prepareMulti(multi, requester))
+            if let ops = prepareMulti(multi, requester) {
+                body = .multi(ops)
+            } else {
+                header.type = OpCode.error.rawValue
+                body = .error(ErrorTxn(err: ErrorCode.marshallingError.rawValue))
+            }
+        } else if op == .createSession {
+            // Only the server creates sessions; Java fails reading a client's as MarshallingError.
+            header.type = OpCode.error.rawValue
+            body = .error(ErrorTxn(err: ErrorCode.marshallingError.rawValue))
+        } else if op == .deleteContainer {
+            // Java reads the path from the whole packet, header included: it
+            // always holds NUL bytes, so a client's deleteContainer is refused.
+            header.type = OpCode.error.rawValue
+            body = .error(ErrorTxn(err: ErrorCode.badArguments.rawValue))
         } else {
             do {
                 body = try prepare(op, request.body, requester, &pending)
@@ -126,25 +141,39 @@ extension ZooKeeperState {
         return outcome
     }
 
-    private func prepareMulti(_ multi: MultiRequest, _ requester: Requester) -> [MultiTxnOp] {
+    /// nil when Java fails the whole multi with MarshallingError (a read op inside).
+    private func prepareMulti(_ multi: MultiRequest, _ requester: Requester) -> [MultiTxnOp]? {
         var pending = PendingChanges()
         var ops: [MultiTxnOp] = []
         var failed = false
+        if multi.ops.contains(where: { $0.op == .getData || $0.op == .getChildren }) { return nil }
         for op in multi.ops {
             if failed {
                 ops.append(MultiTxnOp(type: .error, body: .error(ErrorTxn(err: ErrorCode.runtimeInconsistency.rawValue))))
                 continue
             }
+            let type = Self.multiOpType(op)
             do throws(KeeperFailure) {
-                let allowed: Set<OpCode> = [.create, .create2, .createTTL, .createContainer, .delete, .setData, .check]
-                guard allowed.contains(op.op) else { throw KeeperFailure(.marshallingError) }
-                ops.append(MultiTxnOp(type: op.op, body: try prepare(op.op, op.body, requester, &pending)))
+                ops.append(MultiTxnOp(type: type, body: try prepare(type, op.body, requester, &pending)))
             } catch {
                 failed = true
                 ops.append(MultiTxnOp(type: .error, body: .error(ErrorTxn(err: error.code.rawValue))))
             }
         }
         return ops
+    }
+
+    /// Java rebuilds a multi's create ops from their flags: create2 becomes
+    /// create, a container flag makes createContainer, a TTL flag createTTL.
+    static func multiOpType(_ op: MultiRequest.Op) -> OpCode {
+        let flags: Int32
+        switch op.body {
+        case .create(let r): flags = r.flags
+        case .createTTL(let r): flags = r.flags
+        default: return op.op
+        }
+        let mode = (0...6).contains(flags) ? CreateMode(rawValue: flags) : .persistent
+        return mode.isTTL ? .createTTL : mode.isContainer ? .createContainer : .create
     }
 
     /// The response record Java builds from a successful txn's result.

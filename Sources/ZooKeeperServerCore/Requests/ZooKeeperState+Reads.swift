@@ -7,11 +7,13 @@ extension ZooKeeperState {
         let identities = connection.identities.all
         let me = connection.id
         do throws(KeeperFailure) {
+            // Java dereferences a read's path first: a null one is a NullPointerException.
+            if request.body.path == nil && Self.pathReads.contains(request.op) { throw KeeperFailure(.marshallingError) }
             switch request.body {
             case .none where request.op == .ping:
                 return (.ok, .none)
             case .none where request.op == .whoAmI:
-                let infos = identities.map { ClientInfo(authScheme: $0.scheme, user: $0.id) }
+                let infos = identities.map { ClientInfo(authScheme: $0.scheme, user: Self.userName($0)) }
                 return (.ok, .whoAmI(WhoAmIResponse(clientInfo: infos)))
             case .exists(let r):
                 let path = r.path ?? ""
@@ -79,6 +81,18 @@ extension ZooKeeperState {
             }
         } catch {
             return (error.code, .none)
+        }
+    }
+
+    static let pathReads: Set<OpCode> = [.exists, .getData, .getChildren, .getChildren2, .getACL, .getAllChildrenNumber, .addWatch]
+
+    /// whoAmI's user: the provider's user name (digest: the part before the
+    /// colon); schemes without a provider, like super, have none.
+    static func userName(_ identity: AuthIdentity) -> String? {
+        switch identity.scheme {
+        case "digest": String(identity.id.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        case "super": nil
+        default: identity.id
         }
     }
 

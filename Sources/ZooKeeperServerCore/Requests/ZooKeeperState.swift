@@ -6,11 +6,14 @@ public struct ConnectionContext: Sendable {
     public var id: ConnectionID
     public var sessionID: Int64
     public var identities: ConnectionIdentities
+    /// The peer's address as Java prints it (`addauth ip` re-adds it).
+    public var remoteAddress: String?
 
-    public init(id: ConnectionID, sessionID: Int64, identities: ConnectionIdentities) {
+    public init(id: ConnectionID, sessionID: Int64, identities: ConnectionIdentities, remoteAddress: String? = nil) {
         self.id = id
         self.sessionID = sessionID
         self.identities = identities
+        self.remoteAddress = remoteAddress
     }
 }
 

@@ -19,13 +19,16 @@ public final class DataNode {
 
     public var dataLength: Int32 { Int32(data?.readableBytes ?? 0) }
 
-    /// The client-facing Stat: the persisted fields plus data length and child count.
+    /// The client-facing Stat: the persisted fields plus data length and child
+    /// count. Java stores the number of creates in cversion and reports the
+    /// number of changes: every create but the children still there had a delete.
     public var clientStat: Stat {
-        Stat(
+        let count = Int32(children.count)
+        return Stat(
             czxid: stat.czxid, mzxid: stat.mzxid, ctime: stat.ctime, mtime: stat.mtime,
-            version: stat.version, cversion: stat.cversion, aversion: stat.aversion,
+            version: stat.version, cversion: stat.cversion &* 2 &- count, aversion: stat.aversion,
             ephemeralOwner: stat.ephemeralOwner, dataLength: dataLength,
-            numChildren: Int32(children.count), pzxid: stat.pzxid
+            numChildren: count, pzxid: stat.pzxid
         )
     }
 }
