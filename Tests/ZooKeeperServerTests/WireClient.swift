@@ -87,6 +87,8 @@ final class WireClient: Sendable {
     }
 
     var receivedText: String { inbox.bytes.withLockedValue { String(buffer: $0) } }
+    /// Bytes received and not yet decoded.
+    var receivedBytes: ByteBuffer { inbox.bytes.withLockedValue { $0 } }
 
     func close() async { try? await channel.close() }
 }
