@@ -14,6 +14,7 @@ extension ServerSettings {
         superDigest = configuration.settings.superDigest
         skipACL = configuration.settings.skipACL
         reconfigEnabled = configuration.reconfigEnabled
+        enforceQuota = configuration.systemProperties["zookeeper.enforceQuota"]?.lowercased() == "true"
         if let value = configuration.systemProperties["zookeeper.closeSessionTxn.enabled"] {
             closeSessionTxnEnabled = value.lowercased() != "false"
         }

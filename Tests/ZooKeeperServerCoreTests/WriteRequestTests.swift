@@ -180,3 +180,32 @@ import ZooKeeperProtocol
         #expect(h.state.tree.node("/used") == nil && h.state.tree.node("/t") == nil && h.state.tree.node("/unused") != nil)
     }
 }
+
+@Suite struct QuotaTests {
+    @Test func statsTextRoundTripsJavasLayout() {
+        let stats = QuotaStats("count=5,bytes=-1=;byteHardLimit=100;countHardLimit=3")
+        #expect(stats.count == 5 && stats.bytes == -1 && stats.byteHardLimit == 100 && stats.countHardLimit == 3)
+        #expect(stats.text == "count=5,bytes=-1=;byteHardLimit=100;countHardLimit=3")
+        #expect(QuotaStats("count=1,bytes=2").text == "count=1,bytes=2")
+    }
+
+    @Test func statsFollowTheSubtreeAndHardLimitsAreEnforced() {
+        let h = StateHarness { $0.enforceQuota = true }
+        let c = h.connect()
+        h.create(c, "/app", "abc")
+        h.create(c, "/app/x", "12345")
+        h.create(c, "/zookeeper/quota/app")
+        h.create(c, "/zookeeper/quota/app/zookeeper_limits", "count=-1,bytes=-1=;countHardLimit=3")
+        h.create(c, "/zookeeper/quota/app/zookeeper_stats", "count=0,bytes=0")
+        let stats = { String(buffer: h.state.tree.node("/zookeeper/quota/app/zookeeper_stats")!.data!) }
+        #expect(stats() == "count=2,bytes=8")
+        h.create(c, "/app/y", "zz")
+        #expect(stats() == "count=3,bytes=10")
+        #expect(h.create(c, "/app/z").err == .quotaExceeded)
+        h.setData(c, "/app/x", "1")
+        #expect(stats() == "count=3,bytes=6")
+        h.delete(c, "/app/y")
+        #expect(stats() == "count=2,bytes=4")
+        #expect(h.create(c, "/other").err == .ok)
+    }
+}

@@ -100,6 +100,12 @@ extension ZooKeeperState {
             let path = request.path ?? ""
             var node = try record(path, pending)
             try checkACL(node.acl, .write, requester)
+            if settings.enforceQuota {
+                let previous = Int64(tree.node(path)?.dataLength ?? 0)
+                if tree.quotaExceeded(path: path, bytesDiff: Int64(request.data?.readableBytes ?? 0) - previous, countDiff: 0) {
+                    throw KeeperFailure(.quotaExceeded)
+                }
+            }
             let version = try Self.checkVersion(node.stat.version, expected: request.version)
             node.stat.version = version
             node.stat.mtime = requester.time
@@ -161,6 +167,9 @@ extension ZooKeeperState {
         if (try? record(path, pending)) != nil { throw KeeperFailure(.nodeExists) }
         if case .session = EphemeralKind(owner: parent.stat.ephemeralOwner, extendedTypes: settings.extendedTypesEnabled) {
             throw KeeperFailure(.noChildrenForEphemerals)
+        }
+        if settings.enforceQuota && tree.quotaExceeded(path: path, bytesDiff: Int64(data?.readableBytes ?? 0), countDiff: 1) {
+            throw KeeperFailure(.quotaExceeded)
         }
         let newCversion = parent.stat.cversion &+ 1
         let owner: Int64 =

@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var reconfigEnabled = false
     /// `zookeeper.closeSessionTxn.enabled`: closeSession txns name the ephemerals they delete.
     public var closeSessionTxnEnabled = true
+    /// `zookeeper.enforceQuota`: hard quota limits fail writes with QuotaExceeded.
+    public var enforceQuota = false
 
     public init() {}
 

@@ -13,6 +13,8 @@ public struct DataTree {
     public private(set) var ephemerals: [Int64: JavaStringSet] = [:]
     public private(set) var containers: Set<String> = []
     public private(set) var ttls: Set<String> = []
+    /// Paths with a `zookeeper_limits` node under /zookeeper/quota (Java's PathTrie).
+    public internal(set) var quotaPaths: Set<String> = []
     public internal(set) var lastProcessedZxid: Int64 = 0
     /// Whether TTL owners are read as TTLs (`zookeeper.extendedTypesEnabled`).
     public var extendedTypes: Bool
@@ -104,6 +106,12 @@ public struct DataTree {
         case .session(let session): ephemerals[session, default: JavaStringSet()].insert(path)
         case .persistent: break
         }
+        if parentPath.hasPrefix(Self.quotaPath) {
+            let quoted = String(parentPath.dropFirst(Self.quotaPath.count))
+            if childName == Self.limitNode { quotaPaths.insert(quoted) }
+            if childName == Self.statNode { recountQuota(quoted) }
+        }
+        updateQuota(for: path, bytes: Int64(data?.readableBytes ?? 0), count: 1)
         return node
     }
 
@@ -123,12 +131,18 @@ public struct DataTree {
             if ephemerals[session]?.isEmpty == true { ephemerals[session] = nil }
         case .persistent: break
         }
+        if parentPath.hasPrefix(Self.zookeeperPath) && childName == Self.limitNode {
+            quotaPaths.remove(String(parentPath.dropFirst(Self.quotaPath.count)))
+        }
+        updateQuota(for: path, bytes: -Int64(node.dataLength), count: -1)
         return true
     }
 
     mutating func setData(_ path: String, data: ByteBuffer?, version: Int32, zxid: Int64, time: Int64) -> DataNode? {
         guard let node = nodes[path] else { return nil }
+        let previous = Int64(node.dataLength)
         node.data = data
+        updateQuota(for: path, bytes: Int64(data?.readableBytes ?? 0) - previous, count: 0)
         node.stat.mtime = time
         node.stat.mzxid = zxid
         node.stat.version = version
@@ -151,6 +165,9 @@ public struct DataTree {
     /// Restores a node read from a snapshot, as Java's deserialize does.
     public mutating func restore(path: String, node: DataNode) {
         nodes[path] = node
+        if path.hasPrefix(Self.quotaPath + "/") && path.hasSuffix("/" + Self.limitNode) {
+            quotaPaths.insert(String(path.dropFirst(Self.quotaPath.count).dropLast(Self.limitNode.count + 1)))
+        }
         if path != "/" {
             let (parentPath, childName) = Self.split(path)
             nodes[parentPath]?.children.insert(childName)
