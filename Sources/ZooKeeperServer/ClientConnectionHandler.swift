@@ -40,7 +40,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        let handle = ConnectionHandle(id: id, channel: context.channel, remote: ip, openedAt: ServerClock.now().wall)
+        let opened = ServerClock.now()
+        let handle = ConnectionHandle(id: id, channel: context.channel, remote: ip, openedAt: opened.wall)
+        handle.stats.withLockedValue { $0.touchedAt = opened.monotonic }
         self.handle = handle
         server.connections.add(handle)
         let identity = AccessControl.connectionIdentity(ipAddress: ip)
@@ -74,6 +76,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         guard phase != .closed else { return }
+        // NIOServerCnxnFactory touches the connection's expiry on every read.
+        let now = ServerClock.now().monotonic
+        handle?.stats.withLockedValue { $0.touchedAt = now }
         if received == nil {
             received = incoming
         } else {
@@ -121,11 +126,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return false }
         let word = FourLetterWord(rawValue: first)
         if word.isKnown {
+            // A whitelisted stmk reads its 8-byte mask before answering.
+            if word == FourLetterWords.setTraceMask && buffer.readableBytes < 12
+                && server.configuration.settings.fourLetterWordWhitelist.contains(word.word) {
+                return false
+            }
             buffer.moveReaderIndex(forwardBy: 4)
             answer(word, buffer: &buffer, context: context)
             return false
         }
         guard let body = nextFrame(&buffer, context: context) else { return false }
+        let start = ServerClock.now().monotonic
+        countReceived(frameLength: body.readableBytes)
+        server.counters.withLockedValue { $0.connectionRequests += 1 }
         let frame: ConnectRequestFrame
         do {
             frame = try ConnectRequestFrame(frameBody: body, limits: limits)
@@ -148,9 +161,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return false
         }
         connection.sessionID = outcome.sessionID
+        // A new session goes through FinalRequestProcessor as createSession (cxid 0);
+        // a reopened one does not.
+        let created = frame.request.sessionId == 0
+        let zxid = created ? server.state.withState { $0.lastZxid } : 0
+        let end = ServerClock.now().monotonic
         handle?.stats.withLockedValue {
             $0.sessionID = outcome.sessionID
             $0.timeout = response.response.timeOut
+            if created { $0.recordResponse(cxid: 0, zxid: zxid, op: "SESS", start: start, end: end) }
+        }
+        if created {
+            server.counters.withLockedValue { $0.recordLatency(end - start, isWrite: true) }
         }
         logger.info(
             frame.request.sessionId == 0 ? "established new session" : "re-established session",
@@ -182,8 +204,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             logger.info("undecodable request body: \(error)", metadata: ["op": "\(OpCode(type))"])
             outcome = server.state.withState { $0.processUndecodable(xid: xid, op: OpCode(type), from: context_, now: now) }
         }
-        handle?.stats.withLockedValue { $0.received += 1 }
-        server.counters.withLockedValue { $0.received += 1 }
+        countReceived(frameLength: body.readableBytes)
         if let identities = outcome.identities { connection.identities = identities }
         for other in outcome.closeConnections {
             server.connections.get(other)?.channel.close(promise: nil)
@@ -198,7 +219,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         server.deliver(outcome.deliveries, except: connection.id)
         if let reply = outcome.reply {
             write(.reply(reply), context: context)
-            if reply.err == .authFailed { logger.warning("authentication failed") }
+            let op = OpCode(type)
+            if RequestStatistics.isCounted(op) {
+                let end = ServerClock.now().monotonic
+                let name = RequestStatistics.lastOp(op, err: reply.err)
+                handle?.stats.withLockedValue {
+                    $0.recordResponse(cxid: Int64(xid), zxid: reply.zxid, op: name, start: now.monotonic, end: end)
+                }
+                server.counters.withLockedValue { $0.recordLatency(end - now.monotonic, isWrite: RequestStatistics.isWrite(op)) }
+            }
+            if reply.err == .authFailed {
+                logger.warning("authentication failed")
+                server.counters.withLockedValue { $0.authFailed += 1 }
+            }
         }
         if outcome.close {
             flush(context: context)
@@ -208,20 +241,55 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         return true
     }
 
+    /// Java counts the word as a packet received (4 bytes), answers, counts
+    /// one packet sent, and closes; bytes after the word are ignored.
     private func answer(_ word: FourLetterWord, buffer: inout ByteBuffer, context: ChannelHandlerContext) {
-        let text = FourLetterWords.answer(word, extra: &buffer, server: server)
-        var out = context.channel.allocator.buffer(capacity: text.utf8.count)
-        out.writeString(text)
+        handle?.stats.withLockedValue {
+            $0.received += 1
+            $0.answeringWord = true
+        }
+        server.counters.withLockedValue {
+            $0.received += 1
+            $0.bytesReceived += 4
+        }
         phase = .closed
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+        guard let text = FourLetterWords.answer(word, extra: &buffer, server: server, own: handle?.id) else {
+            context.close(promise: nil)
+            return
+        }
+        var out = context.channel.allocator.buffer(capacity: text.utf8.count)
+        out.writeString(text)
+        let handle = handle
+        let server = server
+        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in
+            handle?.stats.withLockedValue { $0.sent += 1 }
+            server.counters.withLockedValue { $0.sent += 1 }
+            channel.close(promise: nil)
+        }
+    }
+
+    private func countReceived(frameLength: Int) {
+        handle?.stats.withLockedValue { $0.received += 1 }
+        server.counters.withLockedValue {
+            $0.received += 1
+            $0.bytesReceived += 4 + frameLength
+        }
     }
 
     private func write(_ message: ServerMessage, context: ChannelHandlerContext) {
         if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 256) }
+        let before = outbound!.writerIndex
         message.write(to: &outbound!)
+        let length = outbound!.writerIndex - before - 4
         handle?.stats.withLockedValue { $0.sent += 1 }
-        server.counters.withLockedValue { $0.sent += 1 }
+        let kind: ServerCounters.Frame
+        switch message {
+        case .reply: kind = .reply
+        case .event: kind = .event
+        case .connect, .fourLetterReply: kind = .other
+        }
+        server.counters.withLockedValue { $0.countSent(kind, length: length) }
     }
 
     private func flush(context: ChannelHandlerContext) {

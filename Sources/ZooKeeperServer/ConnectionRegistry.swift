@@ -32,14 +32,63 @@ final class ConnectionHandle: Sendable {
     }
 }
 
-/// Counters `cons` and `stat` print per connection.
+/// What `cons`, `stat` and `dump` print per connection (Java's ServerCnxn
+/// fields); `reset()` is `crst`.
 struct ConnectionStats: Sendable {
     var received = 0
     var sent = 0
     var sessionID: Int64 = 0
     var timeout: Int32 = 0
+    /// FinalRequestProcessor's short name of the last answered op.
     var lastOp = "NA"
+    /// The last non-negative xid answered; -1 prints nothing.
+    var lastCxid: Int64 = -1
     var lastZxid: Int64 = -1
+    /// When the last reply was written (monotonic ms, Java's currentElapsedTime).
+    var lastResponseTime: Int64 = 0
+    var lastLatency: Int64 = 0
+    var minLatency = Int64.max
+    var maxLatency: Int64 = 0
+    var totalLatency: Int64 = 0
+    var latencyCount: Int64 = 0
+    /// Last read (monotonic ms): the connection expiry queue `dump` prints.
+    var touchedAt: Int64 = 0
+    /// True while the connection answers a four-letter word (Java cancels
+    /// its selection key, so it prints interest ops 0).
+    var answeringWord = false
+
+    /// ServerCnxn.updateStatsForResponse.
+    mutating func recordResponse(cxid: Int64, zxid: Int64, op: String, start: Int64, end: Int64) {
+        if cxid >= 0 { lastCxid = cxid }
+        lastZxid = zxid
+        lastOp = op
+        lastResponseTime = end
+        let elapsed = end - start
+        lastLatency = elapsed
+        minLatency = min(minLatency, elapsed)
+        maxLatency = max(maxLatency, elapsed)
+        latencyCount += 1
+        totalLatency += elapsed
+    }
+
+    /// ServerCnxn.resetStats (`crst`); the session and its timeout stay.
+    mutating func reset() {
+        received = 0
+        sent = 0
+        minLatency = .max
+        maxLatency = 0
+        lastOp = "NA"
+        lastCxid = -1
+        lastZxid = -1
+        lastResponseTime = 0
+        lastLatency = 0
+        latencyCount = 0
+        totalLatency = 0
+    }
+
+    var reportedMinLatency: Int64 { minLatency == .max ? 0 : minLatency }
+    /// Integer division, as Java's getAvgLatency.
+    var averageLatency: Int64 { latencyCount == 0 ? 0 : totalLatency / latencyCount }
 }
 
 /// Every open connection, by id.

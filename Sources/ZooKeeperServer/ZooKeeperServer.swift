@@ -29,6 +29,8 @@ public final class ZooKeeperServer: Sendable {
     let logger: Logger
     let group: any EventLoopGroup
     let counters = NIOLockedValueBox(ServerCounters())
+    /// ZooTrace's text trace mask, which `gtmk` reads and `stmk` sets.
+    let traceMask = NIOLockedValueBox(FourLetterWords.defaultTraceMask)
     let startedAt: Int64
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
@@ -113,34 +115,30 @@ public final class ZooKeeperServer: Sendable {
         }
         for handle in touched.values {
             handle.channel.eventLoop.execute {
-                Self.flushEvents(handle)
+                self.flushEvents(handle)
             }
         }
     }
 
-    static func flushEvents(_ handle: ConnectionHandle) {
+    func flushEvents(_ handle: ConnectionHandle) {
         let events = handle.takeEvents()
         guard !events.isEmpty, handle.channel.isActive else { return }
         var buffer = handle.channel.allocator.buffer(capacity: 64 * events.count)
+        var lengths: [Int] = []
         for event in events {
-            ServerMessage.event(eventHeader, event).write(to: &buffer)
+            let before = buffer.writerIndex
+            ServerMessage.event(Self.eventHeader, event).write(to: &buffer)
+            lengths.append(buffer.writerIndex - before - 4)
         }
         handle.stats.withLockedValue { $0.sent += events.count }
+        counters.withLockedValue { counters in
+            for length in lengths { counters.countSent(.event, length: length) }
+        }
         handle.channel.writeAndFlush(buffer, promise: nil)
     }
 
     /// Java 3.8.0 stamps notifications with xid -1 and zxid -1.
     static let eventHeader = ReplyHeader(xid: -1, zxid: -1, err: 0)
-}
-
-/// Server-wide counters for `srvr`, `stat` and `mntr`.
-struct ServerCounters: Sendable {
-    var received = 0
-    var sent = 0
-    var minLatency = Int64.max
-    var maxLatency: Int64 = 0
-    var totalLatency: Int64 = 0
-    var latencyCount = 0
 }
 
 public enum ServerError: Error, CustomStringConvertible {

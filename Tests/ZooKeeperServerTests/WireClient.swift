@@ -90,6 +90,34 @@ final class WireClient: Sendable {
     /// Bytes received and not yet decoded.
     var receivedBytes: ByteBuffer { inbox.bytes.withLockedValue { $0 } }
 
+    /// Sends one request and returns the next message (its reply, or an event first).
+    func request(_ xid: Int32, _ op: OpCode, _ body: RequestBody) async throws -> ServerMessage {
+        try await send(.request(ClientRequest(xid: xid, op: op, body: body)))
+        return try await next()
+    }
+
+    /// A four-letter word on a fresh connection, in the given pieces (the word,
+    /// split or followed by more bytes); returns all the server wrote before
+    /// closing. Throws when the server does not close within `seconds`.
+    static func fourLetterWord(
+        _ pieces: [[UInt8]], to address: SocketAddress, group: any EventLoopGroup, seconds: Double = 5
+    ) async throws -> String {
+        let client = try await connect(to: address, group: group)
+        for piece in pieces {
+            try await client.sendRaw(piece)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        guard try await client.waitClosed(seconds: seconds) else {
+            await client.close()
+            throw WireError.timedOut
+        }
+        return client.receivedText
+    }
+
+    static func fourLetterWord(_ word: String, to address: SocketAddress, group: any EventLoopGroup) async throws -> String {
+        try await fourLetterWord([Array(word.utf8)], to: address, group: group)
+    }
+
     func close() async { try? await channel.close() }
 }
 
