@@ -14,7 +14,7 @@ enum SystemInfo {
     static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "<NA>" }
-        let name = String(cString: buffer)
+        let name = text(ofCString: buffer)
         var hints = addrinfo()
         hints.ai_flags = AI_CANONNAME
         var result: UnsafeMutablePointer<addrinfo>?
@@ -51,7 +51,7 @@ enum SystemInfo {
     static var workingDirectory: String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "<NA>" }
-        return String(cString: buffer)
+        return text(ofCString: buffer)
     }
 
     /// java.io.tmpdir's counterpart: $TMPDIR, else /tmp.
@@ -105,7 +105,7 @@ enum SystemInfo {
         localtime_r(&seconds, &parts)
         var buffer = [CChar](repeating: 0, count: 64)
         let count = strftime(&buffer, buffer.count, "%a %b %d %H:%M:%S %Z %Y", &parts)
-        return count == 0 ? "\(milliseconds)" : String(cString: buffer)
+        return count == 0 ? "\(milliseconds)" : text(ofCString: buffer)
     }
 
     /// ZooKeeperServer.getDirSize: the lengths of every file below `path`
@@ -135,6 +135,11 @@ enum SystemInfo {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        return String(cString: buffer)
+        return text(ofCString: buffer)
     }
+}
+
+/// The text up to the first NUL of a C character array.
+private func text(ofCString buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
