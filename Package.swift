@@ -62,13 +62,16 @@ let package = Package(
         // The server's logic without I/O: data tree, sessions, watches, ACLs, request processing.
         .target(
             name: "ZooKeeperServerCore",
-            dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore, .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "ZooKeeperJute", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The client port on SwiftNIO, the session clock, four-letter words.
         .target(
             name: "ZooKeeperServer",
             dependencies: [
-                "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", nioCore, nioPosix, logging,
+                "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore, nioPosix, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
@@ -100,8 +103,8 @@ let package = Package(
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
         .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperServerConfigTests", dependencies: ["ZooKeeperServerConfig"]),
-        .testTarget(name: "ZooKeeperServerCoreTests", dependencies: ["ZooKeeperServerCore"]),
-        .testTarget(name: "ZooKeeperServerTests", dependencies: ["ZooKeeperServer", "ZooKeeperServerCore", nioPosix]),
+        .testTarget(name: "ZooKeeperServerCoreTests", dependencies: ["ZooKeeperServerCore", "ZooKeeperStorageFormat"]),
+        .testTarget(name: "ZooKeeperServerTests", dependencies: ["ZooKeeperServer", "ZooKeeperServerCore", "ZooKeeperStorageFormat", nioPosix]),
         .testTarget(name: "ZooKeeperConformanceTests", dependencies: ["ZooKeeperConformance"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
     ],

@@ -17,7 +17,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private let server: ZooKeeperServer
     private var phase = Phase.handshake
     private var received: ByteBuffer?
-    private var outbound: ByteBuffer?
+    /// The zxid the output being written depends on (see ConnectionHandle.drain).
+    private var tag: Int64 = 0
     private var handle: ConnectionHandle?
     private var connection = ConnectionContext(id: 0, sessionID: 0, identities: ConnectionIdentities())
     private var logger: Logger
@@ -146,7 +147,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             close(context, reason: "bad ConnectRequest: \(error)")
             return false
         }
-        let outcome = server.state.withState { $0.connect(frame, connection: connection.id, now: ServerClock.now()) }
+        let id = connection.id
+        let (outcome, tag) = server.step(except: id) { state in
+            let outcome = state.connect(frame, connection: id, now: ServerClock.now())
+            return (outcome, outcome.txns, [])
+        }
+        self.tag = tag
         for other in outcome.closeConnections {
             server.connections.get(other)?.channel.close(promise: nil)
         }
@@ -196,27 +202,32 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         let now = ServerClock.now()
         let context_ = connection
-        let outcome: RequestOutcome
+        let request: ClientRequest?
         do {
-            let request = try ClientRequest(frameBody: body, limits: limits)
-            outcome = server.state.withState { $0.process(request, from: context_, now: now) }
+            request = try ClientRequest(frameBody: body, limits: limits)
         } catch {
             logger.info("undecodable request body: \(error)", metadata: ["op": "\(OpCode(type))"])
-            outcome = server.state.withState { $0.processUndecodable(xid: xid, op: OpCode(type), from: context_, now: now) }
+            request = nil
         }
+        let (outcome, tag) = server.step(except: connection.id) { state in
+            let outcome = if let request {
+                state.process(request, from: context_, now: now)
+            } else {
+                state.processUndecodable(xid: xid, op: OpCode(type), from: context_, now: now)
+            }
+            return (outcome, outcome.txns, outcome.deliveries)
+        }
+        self.tag = tag
         countReceived(frameLength: body.readableBytes)
         if let identities = outcome.identities { connection.identities = identities }
         for other in outcome.closeConnections {
             server.connections.get(other)?.channel.close(promise: nil)
         }
-        // Events already posted to this connection, then this request's own, then the reply.
-        if let handle {
-            for event in handle.takeEvents() { write(.event(ZooKeeperServer.eventHeader, event), context: context) }
-        }
+        // Events posted to this connection are already in its outbox; this
+        // request's own events go before its reply.
         for delivery in outcome.deliveries where delivery.connection == connection.id {
             write(.event(ZooKeeperServer.eventHeader, delivery.event), context: context)
         }
-        server.deliver(outcome.deliveries, except: connection.id)
         if let reply = outcome.reply {
             write(.reply(reply), context: context)
             let op = OpCode(type)
@@ -278,10 +289,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func write(_ message: ServerMessage, context: ChannelHandlerContext) {
-        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 256) }
-        let before = outbound!.writerIndex
-        message.write(to: &outbound!)
-        let length = outbound!.writerIndex - before - 4
+        let length = (handle?.enqueue(message, tag: tag) ?? 4) - 4
         handle?.stats.withLockedValue { $0.sent += 1 }
         let kind: ServerCounters.Frame
         switch message {
@@ -292,18 +300,23 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         server.counters.withLockedValue { $0.countSent(kind, length: length) }
     }
 
+    /// Writes what the txn log allows; the rest follows when it is durable.
     private func flush(context: ChannelHandlerContext) {
-        guard let buffer = outbound, buffer.readableBytes > 0 else { return }
-        outbound = nil
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        handle?.drain(log: server.txnLog)
     }
 
+    /// Stops reading and closes once everything queued is written (a reply
+    /// Java sends before closing may wait for the log).
     private func close(_ context: ChannelHandlerContext, reason: String) {
         guard phase != .closed else { return }
         phase = .closed
         logger.info("closing connection: \(reason)", metadata: ["session": "\(hex(connection.sessionID))"])
-        flush(context: context)
-        context.close(promise: nil)
+        guard let handle else {
+            context.close(promise: nil)
+            return
+        }
+        handle.closeAfterPending()
+        handle.drain(log: server.txnLog)
     }
 }
 

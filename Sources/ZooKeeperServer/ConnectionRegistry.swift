@@ -4,14 +4,23 @@ import ZooKeeperProtocol
 import ZooKeeperServerCore
 
 /// A live client connection as the rest of the server reaches it: its
-/// channel, and watch events waiting to be written on its own event loop.
+/// channel, and what is waiting to be written to it. Everything written goes
+/// through the outbox tagged with the zxid it depends on, and leaves only once
+/// the txn log has made that zxid durable.
 final class ConnectionHandle: Sendable {
     let id: ConnectionID
     let channel: any Channel
     let remote: String
     let openedAt: Int64
-    private let mailbox = NIOLockedValueBox<[WatcherEvent]>([])
+    private let outbox = NIOLockedValueBox(Outbox())
     let stats = NIOLockedValueBox(ConnectionStats())
+
+    private struct Outbox {
+        var items: [(tag: Int64, bytes: ByteBuffer)] = []
+        var closeWhenEmpty = false
+        var closeReason: String?
+        var waiting = false
+    }
 
     init(id: ConnectionID, channel: any Channel, remote: String, openedAt: Int64) {
         self.id = id
@@ -20,15 +29,52 @@ final class ConnectionHandle: Sendable {
         self.openedAt = openedAt
     }
 
-    func post(_ event: WatcherEvent) {
-        mailbox.withLockedValue { $0.append(event) }
+    /// Queues a message; returns its encoded size, frame length included.
+    @discardableResult
+    func enqueue(_ message: ServerMessage, tag: Int64) -> Int {
+        var bytes = channel.allocator.buffer(capacity: 64)
+        message.write(to: &bytes)
+        outbox.withLockedValue { $0.items.append((tag, bytes)) }
+        return bytes.readableBytes
     }
 
-    func takeEvents() -> [WatcherEvent] {
-        mailbox.withLockedValue { events in
-            defer { events.removeAll(keepingCapacity: true) }
-            return events
+    /// Closes the channel once everything queued has been written.
+    func closeAfterPending() {
+        outbox.withLockedValue { $0.closeWhenEmpty = true }
+    }
+
+    /// Writes what is durable; waits for the log for the rest. Call on the channel's event loop.
+    func drain(log: TxnLog) {
+        let durable = log.durableZxid
+        let (ready, waitFor, close) = outbox.withLockedValue { box -> ([ByteBuffer], Int64?, Bool) in
+            let count = box.items.prefix { $0.tag <= durable }.count
+            let ready = box.items.prefix(count).map(\.bytes)
+            box.items.removeFirst(count)
+            var waitFor: Int64?
+            if let next = box.items.first?.tag, !box.waiting {
+                box.waiting = true
+                waitFor = next
+            }
+            return (ready, waitFor, box.items.isEmpty && box.closeWhenEmpty)
         }
+        if !ready.isEmpty && channel.isActive {
+            if ready.count == 1 {
+                channel.writeAndFlush(ready[0], promise: nil)
+            } else {
+                var buffer = channel.allocator.buffer(capacity: ready.reduce(0) { $0 + $1.readableBytes })
+                for var bytes in ready { buffer.writeBuffer(&bytes) }
+                channel.writeAndFlush(buffer, promise: nil)
+            }
+        }
+        if let waitFor {
+            log.whenDurable(waitFor) { [self] in
+                channel.eventLoop.execute {
+                    self.outbox.withLockedValue { $0.waiting = false }
+                    self.drain(log: log)
+                }
+            }
+        }
+        if close { channel.close(promise: nil) }
     }
 }
 

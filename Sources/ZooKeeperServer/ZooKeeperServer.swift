@@ -5,6 +5,8 @@ import NIOPosix
 import ZooKeeperProtocol
 import ZooKeeperServerConfig
 import ZooKeeperServerCore
+import ZooKeeperStorageFormat
+import Foundation
 
 /// The state under one lock: the request logic is single-threaded by design,
 /// and its steps are short (no I/O happens inside).
@@ -34,15 +36,97 @@ public final class ZooKeeperServer: Sendable {
     let startedAt: Int64
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
+    let dataDirectory: DataDirectory
+    let txnLog: TxnLog
+    private let snapshots = DispatchQueue(label: "zk-snapshot")
+    /// Txns logged since the last snapshot, and when the next one is due
+    /// (Java: snapCount/2 plus a random part of snapCount/2).
+    private let snapshotCounter = NIOLockedValueBox((count: 0, due: 0))
 
-    public init(configuration: ServerConfiguration, group: any EventLoopGroup, logger: Logger) {
+    /// Recovers the state from the dataDir (snapshot and txn logs) and takes
+    /// a fresh snapshot of it, as Java does at every start.
+    public init(configuration: ServerConfiguration, group: any EventLoopGroup, logger: Logger) throws {
         self.configuration = configuration
         self.settings = ServerSettings(configuration)
         self.group = group
         self.logger = logger
         let now = ServerClock.now()
         startedAt = now.monotonic
-        state = LockedState(ZooKeeperState(settings: settings, now: now))
+        dataDirectory = DataDirectory(dataDir: configuration.dataDir, dataLogDir: configuration.dataLogDir)
+        try dataDirectory.createIfMissing()
+        let recovered = try dataDirectory.recover(settings: settings, now: now, logger: logger)
+        let lastZxid = recovered.state.lastZxid
+        logger.info(
+            "recovered the database",
+            metadata: ["snapshot": "\(hex(recovered.snapshotZxid))", "txns": "\(recovered.txnCount)", "zxid": "\(hex(lastZxid))"]
+        )
+        let snapshot = try dataDirectory.writeSnapshot(recovered.state.snapshotBody(), zxid: lastZxid)
+        logger.info("snapshot taken", metadata: ["file": "\(snapshot)"])
+        state = LockedState(recovered.state)
+        txnLog = TxnLog(
+            settings: .init(
+                directory: dataDirectory.logDirectory,
+                preAllocSize: configuration.settings.preAllocSizeBytes,
+                forceSync: configuration.settings.forceSync
+            ),
+            durableZxid: lastZxid, logger: logger
+        )
+        txnLog.start()
+        snapshotCounter.withLockedValue { $0.due = Self.nextSnapshotDue(configuration.settings.snapCount) }
+    }
+
+    static func nextSnapshotDue(_ snapCount: Int) -> Int {
+        let half = max(snapCount / 2, 1)
+        return half + Int.random(in: 0..<half)
+    }
+
+    /// One step of the request logic under the state lock: its txns go to the
+    /// log and its events to other connections' outboxes in the same critical
+    /// section, so every connection sees changes in zxid order. Returns the
+    /// outcome and the zxid the step's output depends on.
+    func step<Outcome: Sendable>(
+        except own: ConnectionID?, _ body: (ZooKeeperState) -> (Outcome, [TxnEntry], [WatchDelivery])
+    ) -> (Outcome, Int64) {
+        var posted: [ConnectionHandle] = []
+        var snapshot: (SnapshotBody, Int64)?
+        let result = state.withState { state -> (Outcome, Int64) in
+            let (outcome, txns, deliveries) = body(state)
+            let tag = state.lastZxid
+            if !txns.isEmpty {
+                txnLog.append(txns)
+                let due = snapshotCounter.withLockedValue { counter -> Bool in
+                    counter.count += txns.count
+                    guard counter.count >= counter.due else { return false }
+                    counter = (0, Self.nextSnapshotDue(configuration.settings.snapCount))
+                    return true
+                }
+                if due {
+                    txnLog.requestRoll()
+                    snapshot = (state.snapshotBody(), tag)
+                }
+            }
+            var seen = Set<ConnectionID>()
+            for delivery in deliveries where delivery.connection != own {
+                guard let handle = connections.get(delivery.connection) else { continue }
+                handle.enqueue(.event(Self.eventHeader, delivery.event), tag: tag)
+                if seen.insert(handle.id).inserted { posted.append(handle) }
+            }
+            return (outcome, tag)
+        }
+        for handle in posted {
+            handle.channel.eventLoop.execute { handle.drain(log: self.txnLog) }
+        }
+        if let (body, zxid) = snapshot {
+            snapshots.async { [self] in
+                do {
+                    let path = try dataDirectory.writeSnapshot(body, zxid: zxid)
+                    logger.info("snapshot taken", metadata: ["file": "\(path)"])
+                } catch {
+                    logger.error("snapshot failed: \(error)")
+                }
+            }
+        }
+        return result
     }
 
     /// Binds the client port; returns the address bound (port 0 picks a free one).
@@ -71,10 +155,12 @@ public final class ZooKeeperServer: Sendable {
         // Java spreads at most maxPerMinute deletions over each minute.
         let perCheck = max(1, Int(Int64(properties.containerMaxPerMinute) * Int64(properties.containerCheckIntervalMs) / 60_000))
         let reaper = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            let outcome = self.state.withState {
-                $0.reapContainers(now: ServerClock.now(), limit: perCheck, maxNeverUsedInterval: properties.containerMaxNeverUsedIntervalMs)
+            _ = self.step(except: nil) { state in
+                let outcome = state.reapContainers(
+                    now: ServerClock.now(), limit: perCheck, maxNeverUsedInterval: properties.containerMaxNeverUsedIntervalMs
+                )
+                return ((), outcome.txns, outcome.deliveries)
             }
-            self.deliver(outcome.deliveries, except: nil)
         }
         tasks.withLockedValue { $0 = [ticker, reaper] }
         let address = bound.localAddress!
@@ -91,50 +177,22 @@ public final class ZooKeeperServer: Sendable {
         for connection in connections.all {
             try? await connection.channel.close()
         }
+        txnLog.stop()
+        snapshots.sync {}
         logger.info("shut down")
     }
 
     public var localAddress: SocketAddress? { channel.withLockedValue { $0?.localAddress } }
 
     func tick() {
-        let outcome = state.withState { $0.tick(now: ServerClock.now()) }
-        for connection in outcome.closeConnections {
+        let (closing, _) = step(except: nil) { state in
+            let outcome = state.tick(now: ServerClock.now())
+            return (outcome.closeConnections, outcome.txns, outcome.deliveries)
+        }
+        for connection in closing {
             logger.info("session expired, closing connection", metadata: ["connection": "\(connection)"])
             connections.get(connection)?.channel.close(promise: nil)
         }
-        deliver(outcome.deliveries, except: nil)
-    }
-
-    /// Posts events to other connections; each writes them on its own event loop.
-    func deliver(_ deliveries: [WatchDelivery], except own: ConnectionID?) {
-        var touched: [ConnectionID: ConnectionHandle] = [:]
-        for delivery in deliveries where delivery.connection != own {
-            guard let handle = touched[delivery.connection] ?? connections.get(delivery.connection) else { continue }
-            handle.post(delivery.event)
-            touched[delivery.connection] = handle
-        }
-        for handle in touched.values {
-            handle.channel.eventLoop.execute {
-                self.flushEvents(handle)
-            }
-        }
-    }
-
-    func flushEvents(_ handle: ConnectionHandle) {
-        let events = handle.takeEvents()
-        guard !events.isEmpty, handle.channel.isActive else { return }
-        var buffer = handle.channel.allocator.buffer(capacity: 64 * events.count)
-        var lengths: [Int] = []
-        for event in events {
-            let before = buffer.writerIndex
-            ServerMessage.event(Self.eventHeader, event).write(to: &buffer)
-            lengths.append(buffer.writerIndex - before - 4)
-        }
-        handle.stats.withLockedValue { $0.sent += events.count }
-        counters.withLockedValue { counters in
-            for length in lengths { counters.countSent(.event, length: length) }
-        }
-        handle.channel.writeAndFlush(buffer, promise: nil)
     }
 
     /// Java 3.8.0 stamps notifications with xid -1 and zxid -1.

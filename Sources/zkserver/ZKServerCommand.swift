@@ -45,7 +45,14 @@ struct ZKServerCommand: AsyncParsableCommand {
             }
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let server = ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        let server: ZooKeeperServer
+        do {
+            server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        } catch {
+            logger.critical("cannot load the database: \(error)")
+            try? await group.shutdownGracefully()
+            throw ExitCode(1)
+        }
         let services = ServiceGroup(
             configuration: .init(services: [ServerService(server: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 @testable import ZooKeeperServerCore
+import ZooKeeperStorageFormat
 
 @Suite struct WriteRequestTests {
     @Test func createThenReadBackWithJavaStats() throws {
@@ -207,5 +208,41 @@ import ZooKeeperProtocol
         h.delete(c, "/app/y")
         #expect(stats() == "count=2,bytes=4")
         #expect(h.create(c, "/other").err == .ok)
+    }
+}
+
+@Suite struct RecoveryTests {
+    @Test func snapshotAndLogRebuildTheSameTree() {
+        let h = StateHarness { $0.extendedTypesEnabled = true }
+        let c = h.connect()
+        h.create(c, "/a", "one")
+        h.create(c, "/a/b", "two", mode: .ephemeral)
+        let digest = [ACL(perms: Perms.read.rawValue, id: Id(scheme: "digest", id: "bob:abc="))]
+        _ = h.send(c, .create, .create(CreateRequest(path: "/secret", data: nil, acl: digest, flags: 0)))
+        let snapshot = h.state.snapshotBody()
+        let snapshotZxid = h.state.lastZxid
+        var log: [TxnEntry] = []
+        log += h.setData(c, "/a", "three").txns
+        log += h.create(c, "/c", mode: .persistentSequential).txns
+        log += h.delete(c, "/a/b").txns
+        let recovered = ZooKeeperState.recover(
+            snapshot: snapshot, snapshotZxid: snapshotZxid, txns: log, settings: h.state.settings, now: h.now
+        )
+        #expect(recovered.lastZxid == h.state.lastZxid)
+        #expect(recovered.snapshotBody() == h.state.snapshotBody())
+        #expect(recovered.tree.node("/secret")?.acl == digest)
+        #expect(recovered.sessions.isActive(c.sessionID))
+        #expect(Array(recovered.tree.node("/")!.children) == Array(h.state.tree.node("/")!.children))
+    }
+
+    @Test func snapshotNodesAreDepthFirstFromTheEmptyPath() {
+        let h = StateHarness()
+        let c = h.connect()
+        h.create(c, "/x")
+        h.create(c, "/x/y")
+        let paths = h.state.snapshotBody().nodes.map(\.path)
+        #expect(paths.first == "")
+        #expect(paths.firstIndex(of: "/x/y")! == paths.firstIndex(of: "/x")! + 1)
+        #expect(Set(paths) == ["", "/zookeeper", "/zookeeper/quota", "/zookeeper/config", "/x", "/x/y"])
     }
 }

@@ -29,7 +29,7 @@ struct TestServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let server = ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        let server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)
         do {
             let address = try await server.start()
             return TestServer(server: server, group: group, address: address, dataDir: dataDir)

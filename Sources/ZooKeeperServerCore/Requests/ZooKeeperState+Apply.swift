@@ -59,7 +59,7 @@ extension ZooKeeperState {
             result.path = txn.path
         case .createSession(let txn):
             if sessions.sessions[header.clientId] == nil {
-                sessions.track(id: header.clientId, timeout: txn.timeOut, now: 0)
+                sessions.track(id: header.clientId, timeout: txn.timeOut, now: monotonicNow)
             }
         case .closeSession(let txn):
             closeSession(header.clientId, named: txn.paths2Delete, zxid: zxid, &deliveries)

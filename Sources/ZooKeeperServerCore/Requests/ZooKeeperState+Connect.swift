@@ -17,6 +17,7 @@ public struct ConnectOutcome: Sendable {
 extension ZooKeeperState {
     /// Java's processConnectRequest: a new session, or a session resumed with its password.
     public func connect(_ frame: ConnectRequestFrame, connection: ConnectionID, now: Instant) -> ConnectOutcome {
+        monotonicNow = now.monotonic
         var outcome = ConnectOutcome()
         let request = frame.request
         guard request.lastZxidSeen <= tree.lastProcessedZxid else { return outcome }

@@ -21,6 +21,7 @@ extension ZooKeeperState {
 
     /// One request from an established connection, answered as Java answers it.
     public func process(_ request: ClientRequest, from connection: ConnectionContext, now: Instant) -> RequestOutcome {
+        monotonicNow = now.monotonic
         var outcome = RequestOutcome()
         let op = request.op, xid = request.xid
         switch op {
@@ -229,6 +230,7 @@ extension ZooKeeperState {
     /// Expires sessions whose time has come and reaps containers and TTL nodes
     /// that are due; closes the expired sessions' connections.
     public func tick(now: Instant) -> RequestOutcome {
+        monotonicNow = now.monotonic
         var outcome = RequestOutcome()
         for session in sessions.expire(now: now.monotonic) {
             let entry = closeSessionEntry(session, cxid: 0, now: now)

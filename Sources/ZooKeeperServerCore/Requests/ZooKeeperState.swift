@@ -62,12 +62,15 @@ public final class ZooKeeperState {
     public internal(set) var sessionConnections: [Int64: ConnectionID] = [:]
     /// Last zxid handed out; equals the tree's last processed zxid between steps.
     public internal(set) var lastZxid: Int64 = 0
+    /// The monotonic time of the latest step, for sessions created by replayed txns.
+    var monotonicNow: Int64 = 0
 
     public init(settings: ServerSettings, now: Instant, tree: DataTree? = nil) {
         self.settings = settings
         self.tree = tree ?? DataTree(extendedTypes: settings.extendedTypesEnabled)
         self.tree.extendedTypes = settings.extendedTypesEnabled
         lastZxid = self.tree.lastProcessedZxid
+        monotonicNow = now.monotonic
         sessions = SessionTracker(tickTime: Int64(settings.tickTime), serverID: settings.serverID, now: now.monotonic)
         access = AccessControl(superDigest: settings.superDigest, skipACL: settings.skipACL)
     }

@@ -28,7 +28,13 @@ public struct DataTree {
     /// A tree with Java's system nodes: `/`, `/zookeeper`, `/zookeeper/quota`
     /// and the read-only `/zookeeper/config`, all with zeroed stats.
     public init(extendedTypes: Bool = false) {
+        self.init(extendedTypes: extendedTypes, empty: false)
+    }
+
+    /// `empty`: no nodes at all, for restoring a snapshot into.
+    init(extendedTypes: Bool, empty isEmpty: Bool) {
         self.extendedTypes = extendedTypes
+        if isEmpty { return }
         let empty = ByteBuffer()
         let root = DataNode(data: empty, acl: Self.openACL, stat: .zero)
         let zookeeper = DataNode(data: empty, acl: Self.openACL, stat: .zero)
@@ -86,7 +92,16 @@ public struct DataTree {
         parentCVersion: Int32, zxid: Int64, time: Int64
     ) -> DataNode? {
         let (parentPath, childName) = Self.split(path)
-        guard let parent = nodes[parentPath], !parent.children.contains(childName) else { return nil }
+        guard let parent = nodes[parentPath] else { return nil }
+        guard !parent.children.contains(childName) else {
+            // Replaying a fuzzy snapshot's log: the node is there already, but
+            // the parent may lag; Java's processTxn catches it up (setCversionPzxid).
+            if parentCVersion > parent.stat.cversion {
+                parent.stat.cversion = parentCVersion
+                parent.stat.pzxid = zxid
+            }
+            return nil
+        }
         var cversion = parentCVersion
         if cversion == -1 { cversion = parent.stat.cversion + 1 }
         if cversion > parent.stat.cversion {
@@ -163,7 +178,7 @@ public struct DataTree {
     }
 
     /// Restores a node read from a snapshot, as Java's deserialize does.
-    public mutating func restore(path: String, node: DataNode) {
+    mutating func restore(path: String, node: DataNode) {
         nodes[path] = node
         if path.hasPrefix(Self.quotaPath + "/") && path.hasSuffix("/" + Self.limitNode) {
             quotaPaths.insert(String(path.dropFirst(Self.quotaPath.count).dropLast(Self.limitNode.count + 1)))
