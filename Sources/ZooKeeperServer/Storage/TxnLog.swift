@@ -149,7 +149,8 @@ final class TxnLog: @unchecked Sendable {
         TxnLogWriter.writeHeader(dbid: 0, to: &header)
         try FileIO.writeAll(fd, header, path: path)
         position = Int64(header.readableBytes)
-        fileSize = 0
+        // Java's FilePadding starts from the file's size after the header.
+        fileSize = position
         FileIO.syncDirectory(of: path)
         logger.info("creating new log file", metadata: ["file": "\(path)"])
     }
