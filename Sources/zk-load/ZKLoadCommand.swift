@@ -11,9 +11,9 @@ struct ZKLoadCommand: ParsableCommand {
         commandName: "zk-load",
         abstract: "Pipelined getData or setData load on a ZooKeeper server from one event loop thread.",
         discussion: """
-            Opens --sessions sessions, creates --path with --size bytes (or sets them if it exists),
-            keeps --depth requests in flight on every session for --warmup then --seconds seconds,
-            and reports the replies per second and the latency of each request from send to reply.
+            Opens --sessions sessions, creates --path with --size bytes (or sets them if it exists), \
+            keeps --depth requests in flight on every session for --warmup then --seconds seconds, \
+            and reports the replies per second and the latency of each request from send to reply. \
             Exits 1 if any reply carries an error or answers other than the oldest request.
             """
     )
