@@ -18,7 +18,8 @@ final class LoadSession: ChannelInboundHandler {
     }
 
     let index: Int
-    private unowned let run: LoadRun
+    /// Strong: the run drops its sessions when it ends, and closed channels drop their handlers.
+    private let run: LoadRun
     private let connectFrame: ByteBuffer
     private var context: ChannelHandlerContext?
     private var state = State.handshaking
@@ -66,6 +67,7 @@ final class LoadSession: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .closed = state { return }
         var incoming = unwrapInboundIn(data)
         if received.readableBytes == 0 {
             received = incoming
@@ -99,6 +101,7 @@ final class LoadSession: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .closed = state { return }
         run.fail(LoadError("session \(index): \(error)"))
         context.close(promise: nil)
     }
@@ -138,8 +141,10 @@ final class LoadSession: ChannelInboundHandler {
             state = .closed
             context?.close(promise: nil)
             run.sessionClosed(self)
-        case .idle, .closed:
+        case .idle:
             throw LoadError("unexpected frame of \(frame.readableBytes) bytes")
+        case .closed:
+            return
         }
     }
 
