@@ -19,6 +19,7 @@ session and without reconnecting. After a restart a writer resumes from what
 the server has (the write in flight at the kill may or may not be there).
 """
 import argparse
+import logging
 import json
 import os
 import random
@@ -426,6 +427,7 @@ def main():
     r.add_argument("--cfg", action="append", default=[])
     r.add_argument("--stop-on-failure", action="store_true")
     a = ap.parse_args()
+    logging.basicConfig(level=logging.CRITICAL)   # kazoo's reconnect chatter after a kill
     if a.cmd == "writer":
         writer_main(a)
         return 0
