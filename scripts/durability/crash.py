@@ -159,6 +159,7 @@ class ClientState:
         if kids is None:
             if self.acked_total or round_acks:
                 fail("parent node missing after acknowledged writes")
+            self.acked_total += round_acks
             return round_acks, 0
         v = int(pdata) if pdata else -1
         extras = 0
@@ -248,8 +249,12 @@ class ClientState:
         return round_acks, extras
 
     def snapshot(self, zk):
-        kids = sorted(zk.get_children(self.parent))
-        data, st = zk.get(self.parent)
+        from kazoo.exceptions import NoNodeError
+        try:
+            kids = sorted(zk.get_children(self.parent))
+            data, st = zk.get(self.parent)
+        except NoNodeError:
+            return None
         return {"children": kids, "data": data.decode(), "version": st.version,
                 "cversion": st.cversion, "mzxid": st.mzxid, "pzxid": st.pzxid}
 
