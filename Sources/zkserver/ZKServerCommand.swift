@@ -21,7 +21,14 @@ struct ZKServerCommand: AsyncParsableCommand {
     @Argument(help: "The zoo.cfg to run on.")
     var config: String?
 
+    @Option(name: .customLong("check-datadir"), help: "Verify the snapshots and txn logs of a dataDir (the directory holding version-2) without starting.")
+    var checkDataDir: String?
+
     func run() async throws {
+        if let checkDataDir {
+            try check(dataDir: checkDataDir)
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
@@ -64,6 +71,14 @@ struct ZKServerCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try? await group.shutdownGracefully()
+    }
+
+    /// Reads every snapshot and log the way recovery does, without cutting
+    /// anything: exit 0 when recovery would succeed, 1 otherwise.
+    private func check(dataDir: String) throws {
+        let report = DataDirectory(dataDir: dataDir, dataLogDir: dataDir).verify()
+        for line in report.lines { print(line) }
+        if !report.ok { throw ExitCode(1) }
     }
 
     private func loadConfiguration(logger: Logger) throws -> ServerConfiguration {
