@@ -68,7 +68,8 @@ struct LatencySummary: Sendable {
     private var maximum = Int64.min
     private var samples: [Int64] = []
     private let keepsSamples: Bool
-    private var generator = SystemRandomNumberGenerator()
+    /// A cheap generator: the system one costs a getrandom call per request.
+    private var generator = SplitMix64(seed: 0x5A17_C0DE)
 
     static let reservoirSize = 1028
 
@@ -114,5 +115,20 @@ struct LatencySummary: Sendable {
             value = lower + (position - position.rounded(.down)) * (upper - lower)
         }
         return Int64((value + 0.5).rounded(.down))
+    }
+}
+
+/// SplitMix64: statistically good enough for reservoir sampling, and free.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

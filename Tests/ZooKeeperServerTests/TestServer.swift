@@ -23,6 +23,7 @@ struct TestServer {
             clientPort=2181
             clientPortAddress=127.0.0.1
             maxClientCnxns=0
+            forceSync=no
             \(extraConfig)
             """).configuration
         configuration.clientPortAddress = .init(host: "127.0.0.1", port: 0)

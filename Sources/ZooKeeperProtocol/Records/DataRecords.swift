@@ -115,17 +115,7 @@ public struct Stat: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(self.czxid)
-        buffer.writeJuteLong(self.mzxid)
-        buffer.writeJuteLong(self.ctime)
-        buffer.writeJuteLong(self.mtime)
-        buffer.writeJuteInt(self.version)
-        buffer.writeJuteInt(self.cversion)
-        buffer.writeJuteInt(self.aversion)
-        buffer.writeJuteLong(self.ephemeralOwner)
-        buffer.writeJuteInt(self.dataLength)
-        buffer.writeJuteInt(self.numChildren)
-        buffer.writeJuteLong(self.pzxid)
+        buffer.writeMultipleIntegers(self.czxid, self.mzxid, self.ctime, self.mtime, self.version, self.cversion, self.aversion, self.ephemeralOwner, self.dataLength, self.numChildren, self.pzxid, as: (Int64, Int64, Int64, Int64, Int32, Int32, Int32, Int64, Int32, Int32, Int64).self)
     }
 }
 
@@ -175,15 +165,7 @@ public struct StatPersisted: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(self.czxid)
-        buffer.writeJuteLong(self.mzxid)
-        buffer.writeJuteLong(self.ctime)
-        buffer.writeJuteLong(self.mtime)
-        buffer.writeJuteInt(self.version)
-        buffer.writeJuteInt(self.cversion)
-        buffer.writeJuteInt(self.aversion)
-        buffer.writeJuteLong(self.ephemeralOwner)
-        buffer.writeJuteLong(self.pzxid)
+        buffer.writeMultipleIntegers(self.czxid, self.mzxid, self.ctime, self.mtime, self.version, self.cversion, self.aversion, self.ephemeralOwner, self.pzxid, as: (Int64, Int64, Int64, Int64, Int32, Int32, Int32, Int64, Int64).self)
     }
 }
 

@@ -31,8 +31,6 @@ public struct FileHeader: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.magic)
-        buffer.writeJuteInt(self.version)
-        buffer.writeJuteLong(self.dbid)
+        buffer.writeMultipleIntegers(self.magic, self.version, self.dbid, as: (Int32, Int32, Int64).self)
     }
 }

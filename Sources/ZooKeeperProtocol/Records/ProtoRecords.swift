@@ -40,10 +40,7 @@ public struct ConnectRequest: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.protocolVersion)
-        buffer.writeJuteLong(self.lastZxidSeen)
-        buffer.writeJuteInt(self.timeOut)
-        buffer.writeJuteLong(self.sessionId)
+        buffer.writeMultipleIntegers(self.protocolVersion, self.lastZxidSeen, self.timeOut, self.sessionId, as: (Int32, Int64, Int32, Int64).self)
         buffer.writeJuteBuffer(self.passwd)
         buffer.writeJuteBool(self.readOnly)
     }
@@ -83,9 +80,7 @@ public struct ConnectResponse: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.protocolVersion)
-        buffer.writeJuteInt(self.timeOut)
-        buffer.writeJuteLong(self.sessionId)
+        buffer.writeMultipleIntegers(self.protocolVersion, self.timeOut, self.sessionId, as: (Int32, Int32, Int64).self)
         buffer.writeJuteBuffer(self.passwd)
         buffer.writeJuteBool(self.readOnly)
     }
@@ -200,8 +195,7 @@ public struct RequestHeader: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.xid)
-        buffer.writeJuteInt(self.type)
+        buffer.writeMultipleIntegers(self.xid, self.type, as: (Int32, Int32).self)
     }
 }
 
@@ -233,9 +227,7 @@ public struct MultiHeader: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.type)
-        buffer.writeJuteBool(self.done)
-        buffer.writeJuteInt(self.err)
+        buffer.writeMultipleIntegers(self.type, self.done ? 1 as UInt8 : 0, self.err, as: (Int32, UInt8, Int32).self)
     }
 }
 
@@ -301,9 +293,7 @@ public struct ReplyHeader: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.xid)
-        buffer.writeJuteLong(self.zxid)
-        buffer.writeJuteInt(self.err)
+        buffer.writeMultipleIntegers(self.xid, self.zxid, self.err, as: (Int32, Int64, Int32).self)
     }
 }
 
@@ -588,8 +578,7 @@ public struct CreateTTLRequest: JuteRecord {
         buffer.writeJuteUString(self.path)
         buffer.writeJuteBuffer(self.data)
         buffer.writeJuteVector(self.acl) { $0.writeJuteRecord($1) }
-        buffer.writeJuteInt(self.flags)
-        buffer.writeJuteLong(self.ttl)
+        buffer.writeMultipleIntegers(self.flags, self.ttl, as: (Int32, Int64).self)
     }
 }
 
@@ -1017,8 +1006,7 @@ public struct WatcherEvent: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.type)
-        buffer.writeJuteInt(self.state)
+        buffer.writeMultipleIntegers(self.type, self.state, as: (Int32, Int32).self)
         buffer.writeJuteUString(self.path)
     }
 }

@@ -31,9 +31,7 @@ public struct LearnerInfo: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(self.serverid)
-        buffer.writeJuteInt(self.protocolVersion)
-        buffer.writeJuteLong(self.configVersion)
+        buffer.writeMultipleIntegers(self.serverid, self.protocolVersion, self.configVersion, as: (Int64, Int32, Int64).self)
     }
 }
 
@@ -68,8 +66,7 @@ public struct QuorumPacket: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.type)
-        buffer.writeJuteLong(self.zxid)
+        buffer.writeMultipleIntegers(self.type, self.zxid, as: (Int32, Int64).self)
         buffer.writeJuteBuffer(self.data)
         buffer.writeJuteVector(self.authinfo) { $0.writeJuteRecord($1) }
     }
@@ -103,8 +100,7 @@ public struct QuorumAuthPacket: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(self.magic)
-        buffer.writeJuteInt(self.status)
+        buffer.writeMultipleIntegers(self.magic, self.status, as: (Int64, Int32).self)
         buffer.writeJuteBuffer(self.token)
     }
 }

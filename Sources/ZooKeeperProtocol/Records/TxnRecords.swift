@@ -28,8 +28,7 @@ public struct TxnDigest: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(self.version)
-        buffer.writeJuteLong(self.treeDigest)
+        buffer.writeMultipleIntegers(self.version, self.treeDigest, as: (Int32, Int64).self)
     }
 }
 
@@ -67,11 +66,7 @@ public struct TxnHeader: JuteRecord {
     }
 
     public func writeJute(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(self.clientId)
-        buffer.writeJuteInt(self.cxid)
-        buffer.writeJuteLong(self.zxid)
-        buffer.writeJuteLong(self.time)
-        buffer.writeJuteInt(self.type)
+        buffer.writeMultipleIntegers(self.clientId, self.cxid, self.zxid, self.time, self.type, as: (Int64, Int32, Int64, Int64, Int32).self)
     }
 }
 
@@ -150,8 +145,7 @@ public struct CreateTxn: JuteRecord {
         buffer.writeJuteUString(self.path)
         buffer.writeJuteBuffer(self.data)
         buffer.writeJuteVector(self.acl) { $0.writeJuteRecord($1) }
-        buffer.writeJuteBool(self.ephemeral)
-        buffer.writeJuteInt(self.parentCVersion)
+        buffer.writeMultipleIntegers(self.ephemeral ? 1 as UInt8 : 0, self.parentCVersion, as: (UInt8, Int32).self)
     }
 }
 
@@ -192,8 +186,7 @@ public struct CreateTTLTxn: JuteRecord {
         buffer.writeJuteUString(self.path)
         buffer.writeJuteBuffer(self.data)
         buffer.writeJuteVector(self.acl) { $0.writeJuteRecord($1) }
-        buffer.writeJuteInt(self.parentCVersion)
-        buffer.writeJuteLong(self.ttl)
+        buffer.writeMultipleIntegers(self.parentCVersion, self.ttl, as: (Int32, Int64).self)
     }
 }
 
