@@ -21,8 +21,10 @@ final class TxnLog: @unchecked Sendable {
         var forceSync: Bool
     }
 
+    /// Txns as the state produced them; the writer thread encodes them, so
+    /// the state lock is held only to queue them.
     private struct Chunk {
-        var bytes: ByteBuffer
+        var entries: [TxnEntry]
         var firstZxid: Int64
         var lastZxid: Int64
         var rollBefore: Bool
@@ -63,12 +65,10 @@ final class TxnLog: @unchecked Sendable {
     /// Queues txns for the writer; call in zxid order.
     func append(_ entries: [TxnEntry]) {
         guard let first = entries.first, let last = entries.last else { return }
-        var bytes = ByteBuffer()
-        for entry in entries { TxnLogWriter.writeRecord(entry, to: &bytes) }
         condition.lock()
         let roll = rollRequested
         rollRequested = false
-        pending.append(Chunk(bytes: bytes, firstZxid: first.header.zxid, lastZxid: last.header.zxid, rollBefore: roll))
+        pending.append(Chunk(entries: entries, firstZxid: first.header.zxid, lastZxid: last.header.zxid, rollBefore: roll))
         condition.unlock(withValue: true)
     }
 
@@ -111,7 +111,20 @@ final class TxnLog: @unchecked Sendable {
                 continue
             }
             do {
-                for chunk in chunks { try write(chunk) }
+                // Consecutive chunks in one file go out in one write.
+                var batch = ByteBuffer()
+                var batchStart: Int64?
+                for chunk in chunks {
+                    if chunk.rollBefore || fd < 0 {
+                        if let start = batchStart { try write(batch, firstZxid: start) }
+                        batch.clear()
+                        batchStart = nil
+                        try openLog(startingAt: chunk.firstZxid)
+                    }
+                    if batchStart == nil { batchStart = chunk.firstZxid }
+                    for entry in chunk.entries { Self.encode(entry, into: &batch) }
+                }
+                if let start = batchStart { try write(batch, firstZxid: start) }
                 if settings.forceSync && fsync(fd) != 0 { throw StorageError.errno(path, "fsync") }
             } catch {
                 // An unwritable log must not acknowledge anything: stop here, loudly.
@@ -128,12 +141,24 @@ final class TxnLog: @unchecked Sendable {
         }
     }
 
-    private func write(_ chunk: Chunk) throws {
-        if fd < 0 || chunk.rollBefore { try openLog(startingAt: chunk.firstZxid) }
-        try pad(upTo: position + Int64(chunk.bytes.readableBytes))
-        let written = chunk.bytes.withUnsafeReadableBytes { raw in pwrite(fd, raw.baseAddress, raw.count, off_t(position)) }
-        guard written == chunk.bytes.readableBytes else { throw StorageError.errno(path, "write") }
+    private func write(_ bytes: ByteBuffer, firstZxid: Int64) throws {
+        if fd < 0 { try openLog(startingAt: firstZxid) }
+        try pad(upTo: position + Int64(bytes.readableBytes))
+        let written = bytes.withUnsafeReadableBytes { raw in pwrite(fd, raw.baseAddress, raw.count, off_t(position)) }
+        guard written == bytes.readableBytes else { throw StorageError.errno(path, "write") }
         position += Int64(written)
+    }
+
+    /// One log record (checksum, length, entry, 'B') encoded in place.
+    static func encode(_ entry: TxnEntry, into buffer: inout ByteBuffer) {
+        let start = buffer.writerIndex
+        buffer.writeMultipleIntegers(Int64(0), Int32(0))
+        let bodyStart = buffer.writerIndex
+        entry.write(to: &buffer)
+        let length = buffer.writerIndex - bodyStart
+        let checksum = Adler32.checksum(buffer.getSlice(at: bodyStart, length: length)!)
+        buffer.setMultipleIntegers(Int64(checksum), Int32(length), at: start)
+        buffer.writeInteger(TxnLogRecord.endOfRecord)
     }
 
     /// Java names each log by its first zxid and starts it with the ZKLG header.
