@@ -50,6 +50,7 @@ final class LoadRun {
         switch settings.operation {
         case .get: load = LoadFrames.getData(path: settings.path)
         case .set: load = LoadFrames.setData(path: settings.path, data: data)
+        case .createdelete: load = LoadFrames.getData(path: settings.path)  // replaced per session
         }
     }
 
@@ -101,7 +102,12 @@ final class LoadRun {
     private func startLoad() {
         enter(.warmingUp, timeout: false)
         isSending = true
-        for session in sessions { session.startLoad(load, depth: settings.depth) }
+        for session in sessions {
+            // Each session cycles on a child of its own, so sessions never collide.
+            let template = settings.operation == .createdelete
+                ? LoadFrames.createDelete(path: settings.path + "/s\(session.index)", data: data) : load
+            session.startLoad(template, depth: settings.depth)
+        }
         loop.assumeIsolated().scheduleTask(in: timeAmount(settings.warmupSeconds)) { [self] in beginWindow() }
     }
 

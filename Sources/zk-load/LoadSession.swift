@@ -193,9 +193,9 @@ final class LoadSession: ChannelInboundHandler {
         var out = context.channel.allocator.buffer(capacity: toSend * template.length)
         let now = NIODeadline.now().uptimeNanoseconds
         for _ in 0..<toSend {
+            template.write(xid: takeXid(), sequence: Int(sentCount), to: &out)
             sentAt[sentCount & ringMask] = now
             sentCount += 1
-            template.write(xid: takeXid(), to: &out)
         }
         outstanding += toSend
         toSend = 0

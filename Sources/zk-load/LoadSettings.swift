@@ -3,6 +3,8 @@ struct LoadSettings: Sendable {
     enum Operation: String, Sendable, CaseIterable {
         case get
         case set
+        /// Create a child of the load node, then delete it.
+        case createdelete
     }
 
     var host: String

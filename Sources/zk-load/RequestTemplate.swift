@@ -1,25 +1,32 @@
 import NIOCore
 import ZooKeeperProtocol
 
-/// One request frame encoded once by the codec; copies differ only in the xid,
-/// which sits right after the 4-byte length prefix.
+/// Request frames encoded once by the codec, sent in turn (one frame for
+/// get and set; create then delete for createdelete); copies differ only in
+/// the xid, which sits right after the 4-byte length prefix.
 struct RequestTemplate {
-    let bytes: ByteBuffer
+    let frames: [ByteBuffer]
 
     init(op: OpCode, body: RequestBody) {
-        var buffer = ByteBuffer()
-        ClientMessage.request(ClientRequest(xid: 0, op: op, body: body)).write(to: &buffer)
-        bytes = buffer
+        self.init([(op, body)])
     }
 
-    /// Appends a copy carrying `xid`.
-    func write(xid: Int32, to buffer: inout ByteBuffer) {
+    init(_ requests: [(OpCode, RequestBody)]) {
+        frames = requests.map { op, body in
+            var buffer = ByteBuffer()
+            ClientMessage.request(ClientRequest(xid: 0, op: op, body: body)).write(to: &buffer)
+            return buffer
+        }
+    }
+
+    /// Appends the `sequence`-th request of the cycle, carrying `xid`.
+    func write(xid: Int32, sequence: Int = 0, to buffer: inout ByteBuffer) {
         let start = buffer.writerIndex
-        buffer.writeImmutableBuffer(bytes)
+        buffer.writeImmutableBuffer(frames[sequence % frames.count])
         buffer.setInteger(xid, at: start + 4, endianness: .big)
     }
 
-    var length: Int { bytes.readableBytes }
+    var length: Int { frames.map(\.readableBytes).max() ?? 0 }
 }
 
 /// The frames the generator sends.
@@ -46,6 +53,14 @@ enum LoadFrames {
 
     static func setData(path: String, data: ByteBuffer) -> RequestTemplate {
         RequestTemplate(op: .setData, body: .setData(SetDataRequest(path: path, data: data, version: -1)))
+    }
+
+    /// Create a child, then delete it: two txns per cycle, no node left between cycles.
+    static func createDelete(path: String, data: ByteBuffer) -> RequestTemplate {
+        RequestTemplate([
+            (.create, .create(CreateRequest(path: path, data: data, acl: openACL, flags: 0))),
+            (.delete, .delete(DeleteRequest(path: path, version: -1))),
+        ])
     }
 
     static let closeSession = RequestTemplate(op: .closeSession, body: .none)
