@@ -66,7 +66,9 @@ extension DataTree {
         var acls: [Int64: [ACL]] = [-1: Self.openACL]
         for entry in snapshot.aclCache { acls[entry.index] = entry.acl }
         for item in snapshot.nodes {
-            let node = DataNode(data: item.data, acl: acls[item.acl] ?? Self.openACL, stat: item.stat)
+            // A copy of each node's data: slices would keep the whole file's bytes alive.
+            let data = item.data.map { ByteBuffer(bytes: $0.readableBytesView) }
+            let node = DataNode(data: data, acl: acls[item.acl] ?? Self.openACL, stat: item.stat)
             restore(path: item.path.isEmpty ? "/" : item.path, node: node)
         }
     }
