@@ -12,7 +12,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private enum Phase { case handshake, established, closed }
 
-    static let handshakeTimeout = TimeAmount.seconds(10)
 
     private let server: ZooKeeperServer
     private var phase = Phase.handshake
@@ -54,10 +53,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         // Java drops connections that never finish a handshake (sessionlessCnxnTimeout).
         let channel = context.channel
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
+        let timeout = server.sessionlessConnectionTimeout
+        context.eventLoop.scheduleTask(in: .milliseconds(timeout)) {
             let handler = bound.value
             guard handler.phase == .handshake else { return }
-            handler.logger.info("closing connection: no handshake within 10 s")
+            handler.logger.info("closing connection: no handshake within \(timeout) ms")
             handler.phase = .closed
             channel.close(promise: nil)
         }

@@ -229,7 +229,7 @@ enum FourLetterWords {
         text += "Connections dump:\n"
         // ExpiryQueue(sessionlessCnxnTimeout): touched with the session timeout,
         // or the sessionless timeout before a handshake, rounded up to the interval.
-        let interval = Int64(ClientConnectionHandler.handshakeTimeout.nanoseconds / 1_000_000)
+        let interval = server.sessionlessConnectionTimeout
         var connectionBuckets: [Int64: [(Int64, ConnectionHandle, Int64)]] = [:]
         for handle in server.connections.all {
             let stats = handle.stats.withLockedValue { $0 }

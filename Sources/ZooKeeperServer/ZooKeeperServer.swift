@@ -75,6 +75,12 @@ public final class ZooKeeperServer: Sendable {
         snapshotCounter.withLockedValue { $0.due = Self.nextSnapshotDue(configuration.settings.snapCount) }
     }
 
+    /// Java's `zookeeper.nio.sessionlessCnxnTimeout`: a connection that sends
+    /// no handshake in this many milliseconds is closed.
+    var sessionlessConnectionTimeout: Int64 {
+        configuration.systemProperties["zookeeper.nio.sessionlessCnxnTimeout"].flatMap { Int64($0) } ?? 10_000
+    }
+
     static func nextSnapshotDue(_ snapCount: Int) -> Int {
         let half = max(snapCount / 2, 1)
         return half + Int.random(in: 0..<half)

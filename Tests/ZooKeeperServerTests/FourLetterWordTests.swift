@@ -57,7 +57,8 @@ enum Layout {
     /// must agree.
     @Test func everyWordInJavasLayout() async throws {
         let java = try JavaFourLetterTranscript.answers()
-        let server = try await TestServer.start()
+        // Java's own 10 s sessionless timeout, so `dump` buckets connections as it did.
+        let server = try await TestServer.start(extraConfig: "4lw.commands.whitelist=*\nnio.sessionlessCnxnTimeout=10000\n")
         let session = try await WireClient.connect(to: server.address, group: server.group)
         do {
             try await runScenario(server, session: session, java: java)

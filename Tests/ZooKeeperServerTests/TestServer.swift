@@ -24,6 +24,7 @@ struct TestServer {
             clientPortAddress=127.0.0.1
             maxClientCnxns=0
             forceSync=no
+            nio.sessionlessCnxnTimeout=120000
             \(extraConfig)
             """).configuration
         configuration.clientPortAddress = .init(host: "127.0.0.1", port: 0)

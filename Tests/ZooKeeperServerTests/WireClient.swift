@@ -62,22 +62,24 @@ final class WireClient: Sendable {
         return response
     }
 
-    /// The next message from the server, waiting at most `seconds`.
-    func next(seconds: Double = 5) async throws -> ServerMessage {
+    /// The next message from the server, waiting at most `seconds`. Looks
+    /// once more after the deadline: a test task starved of CPU by other
+    /// suites may wake up late with the message long since arrived.
+    func next(seconds: Double = 20) async throws -> ServerMessage {
         let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
-        while NIODeadline.now() < deadline {
+        while true {
             let message = try inbox.bytes.withLockedValue { bytes -> ServerMessage? in
                 try decoder.withLockedValue { try $0.nextServerMessage(from: &bytes) }
             }
             if let message { return message }
             if inbox.closed.withLockedValue({ $0 }) { throw WireError.closed }
+            if NIODeadline.now() >= deadline { throw WireError.timedOut }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw WireError.timedOut
     }
 
     /// True once the server has closed the connection (within `seconds`).
-    func waitClosed(seconds: Double = 5) async throws -> Bool {
+    func waitClosed(seconds: Double = 20) async throws -> Bool {
         let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
         while NIODeadline.now() < deadline {
             if inbox.closed.withLockedValue({ $0 }) { return true }
