@@ -69,9 +69,10 @@ public struct CaptureDecoder: Sendable {
         withoutActuallyEscaping(emit) { emit in
             var sink = ClosureSink(emit: emit)
             while stream.next(into: &events) {
-                for item in events {
-                    event(item)
-                    session.process(item, into: &sink)
+                // By index: the events are borrowed from the array, not copied out of it.
+                for index in events.indices {
+                    event(events[index])
+                    session.process(events[index], into: &sink)
                 }
                 events.removeAll(keepingCapacity: true)
                 reporter.update(bytesRead: stream.bytesRead)

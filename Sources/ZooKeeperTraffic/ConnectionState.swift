@@ -34,12 +34,14 @@ struct ConnectionState {
             }
         }
 
-        /// Takes `length` bytes off the front as one message's bytes.
-        mutating func take(_ length: Int) -> ByteBuffer {
-            guard length > 0 else { return Self.noBytes }
+        /// Takes `length` bytes off the front as one message's bytes, with their stream offset.
+        mutating func take(_ length: Int) -> (bytes: ByteBuffer, offset: Int) {
+            let start = offset
+            offset += length
+            guard length > 0 else { return (Self.noBytes, start) }
             // A message's slice shares `pending`'s storage: appending in place would copy it all.
             pendingIsPrivate = false
-            return pending.readSlice(length: length) ?? Self.noBytes
+            return (pending.readSlice(length: length) ?? Self.noBytes, start)
         }
 
         private static let noBytes = ByteBuffer()
@@ -67,6 +69,12 @@ struct ConnectionState {
                 yield &serverToClient
             }
         }
+    }
+
+    /// The undecoded byte count of `direction`, read without copying the direction out
+    /// (the subscript's getter would, retaining its bytes, for every message).
+    private func pendingCount(_ direction: StreamDirection) -> Int {
+        direction == .clientToServer ? clientToServer.pending.readableBytes : serverToClient.pending.readableBytes
     }
 
     init(id: ConnectionID, config: CaptureDecoder) {
@@ -122,19 +130,18 @@ struct ConnectionState {
         at time: CaptureTimestamp,
         into output: inout some MessageSink
     ) {
-        let bytes = self[direction].take(length)
+        let (bytes, offset) = self[direction].take(length)
         output.put(DecodedMessage(
             time: time, stream: StreamID(connection: zooKeeperID, direction: role(direction)), proto: proto ?? .client,
-            content: content, wireBytes: bytes, streamOffset: self[direction].offset))
-        self[direction].offset += length
+            content: content, wireBytes: bytes, streamOffset: offset))
     }
 
     /// Decodes every whole message buffered for `direction`.
     private mutating func drain(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
         guard decoder != nil else { return }
         let role = role(direction)
-        while self[direction].pending.readableBytes > 0 {
-            if self[direction].needsResync {
+        while pendingCount(direction) > 0 {
+            if direction == .clientToServer ? clientToServer.needsResync : serverToClient.needsResync {
                 let pending = self[direction].pending
                 guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: config.resyncWindow) else {
                     if pending.readableBytes > config.resyncWindow {
@@ -145,10 +152,12 @@ struct ConnectionState {
                 self[direction].needsResync = false
                 if skip > 0 { emit(direction, skip, .resynchronised(skippedBytes: skip), at: time, into: &output) }
             }
-            var trial = self[direction].pending
             do {
-                guard let content = try decoder!.next(role, from: &trial) else { return }
-                emit(direction, self[direction].pending.readableBytes - trial.readableBytes, content, at: time, into: &output)
+                let stream = StreamID(connection: zooKeeperID, direction: role)
+                let decoded = direction == .clientToServer
+                    ? try Self.decodeNext(&clientToServer, &decoder!, stream: stream, proto: proto ?? .client, at: time, into: &output)
+                    : try Self.decodeNext(&serverToClient, &decoder!, stream: stream, proto: proto ?? .client, at: time, into: &output)
+                guard decoded else { return }
             } catch {
                 // The bytes from here to the next boundary found are one malformed message.
                 var rest = self[direction].pending
@@ -157,6 +166,39 @@ struct ConnectionState {
                 emit(direction, 1 + (next ?? rest.readableBytes), .malformed(reason: "\(error)"), at: time, into: &output)
             }
         }
+    }
+
+    /// Decodes the next message of one direction and emits it; false when more bytes are needed.
+    ///
+    /// Decodes in place (the decoders consume nothing unless a whole message decodes), then
+    /// rewinds so `take` slices the message's bytes: no copy of the pending buffer, and the
+    /// content goes straight into the message. On a throw nothing is consumed.
+    private static func decodeNext(
+        _ state: inout Direction,
+        _ decoder: inout ConnectionDecoding,
+        stream: StreamID,
+        proto: TrafficProtocol,
+        at time: CaptureTimestamp,
+        into output: inout some MessageSink
+    ) throws -> Bool {
+        let start = state.pending.readerIndex
+        let content: DecodedMessage.Content
+        do {
+            guard let decoded = try decoder.next(stream.direction, from: &state.pending) else {
+                state.pending.moveReaderIndex(to: start)
+                return false
+            }
+            content = decoded
+        } catch {
+            state.pending.moveReaderIndex(to: start)
+            throw error
+        }
+        let length = state.pending.readerIndex - start
+        state.pending.moveReaderIndex(to: start)
+        let (bytes, offset) = state.take(length)
+        output.put(DecodedMessage(
+            time: time, stream: stream, proto: proto, content: consume content, wireBytes: bytes, streamOffset: offset))
+        return true
     }
 
     /// The first offset where a whole message decodes, trying a copy of the decoder.
