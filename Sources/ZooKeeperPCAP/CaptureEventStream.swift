@@ -35,7 +35,7 @@ public struct CaptureStreamStatistics: Sendable, Equatable {
 public struct CaptureEventStream {
     public private(set) var statistics: CaptureStreamStatistics
     /// The file's bytes, indexed from 0 as the records count.
-    private let file: ByteBuffer
+    private let file: FileBytes
     private var reader: CaptureFileReader
     private var reassembler: TCPReassembler
     private var reorder: PacketReorderBuffer
@@ -48,8 +48,8 @@ public struct CaptureEventStream {
         configuration: TCPReassembler.Configuration = .init(),
         reordering: PacketReordering = .default
     ) throws(CaptureError) {
-        self.file = bytes.slice()
-        self.reader = try CaptureFileReader(self.file)
+        self.file = FileBytes(bytes)
+        self.reader = try CaptureFileReader(self.file.buffer)
         self.reassembler = TCPReassembler(configuration: configuration)
         self.reorder = PacketReorderBuffer(window: reordering)
         self.statistics = CaptureStreamStatistics(format: self.reader.format)

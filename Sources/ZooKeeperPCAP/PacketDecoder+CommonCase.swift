@@ -13,11 +13,16 @@ extension PacketDecoder {
     }
 
     /// A record's segment, decoded straight from the file's bytes (no slice for the frame).
-    static func tcpSegment(in record: PacketRecord, of file: ByteBuffer) -> Result<TCPSegment, SkipReason> {
-        if let segment = self.commonCaseTCPSegment(in: file, at: record.dataStart, length: record.dataLength, linkType: record.linkType) {
-            return .success(segment)
+    static func tcpSegment(in record: PacketRecord, of file: FileBytes) -> Result<TCPSegment, SkipReason> {
+        let start = record.dataStart
+        let length = record.dataLength
+        if start >= 0, length >= 0, length <= file.count - start,
+            let header = CommonCaseHeader(raw: file.raw(start..<(start + length)), linkType: record.linkType),
+            let payload = file.buffer.getSlice(at: file.buffer.readerIndex + start + header.payloadStart, length: header.payloadLength)
+        {
+            return .success(header.segment(payload: payload))
         }
-        return self.tcpSegment(in: record.packet(in: file))
+        return self.tcpSegment(in: record.packet(in: file.buffer))
     }
 
     /// The frame is `length` bytes at `start` (counted from the readable bytes) of `buffer`.
@@ -30,15 +35,7 @@ extension PacketDecoder {
         else {
             return nil
         }
-        return TCPSegment(
-            source: TCPEndpoint(address: header.source, port: header.sourcePort),
-            destination: TCPEndpoint(address: header.destination, port: header.destinationPort),
-            sequenceNumber: header.sequence,
-            acknowledgementNumber: header.acknowledgement,
-            flags: TCPFlags(rawValue: header.offsetAndFlags & 0x01FF),
-            window: header.window,
-            payload: payload
-        )
+        return header.segment(payload: payload)
     }
 }
 
@@ -54,6 +51,18 @@ private struct CommonCaseHeader {
     var window: UInt16
     var payloadStart: Int
     var payloadLength: Int
+
+    func segment(payload: ByteBuffer) -> TCPSegment {
+        TCPSegment(
+            source: TCPEndpoint(address: self.source, port: self.sourcePort),
+            destination: TCPEndpoint(address: self.destination, port: self.destinationPort),
+            sequenceNumber: self.sequence,
+            acknowledgementNumber: self.acknowledgement,
+            flags: TCPFlags(rawValue: self.offsetAndFlags & 0x01FF),
+            window: self.window,
+            payload: payload
+        )
+    }
 
     init?(raw: UnsafeRawBufferPointer, linkType: LinkType) {
         let count = raw.count

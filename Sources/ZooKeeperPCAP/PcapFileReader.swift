@@ -17,7 +17,8 @@ public struct PcapFileReader: Sendable {
     /// Set once `next()` has returned `nil` because the file ended inside a record.
     public private(set) var truncation: CaptureError?
 
-    private let buffer: ByteBuffer
+    private let file: FileBytes
+    private var buffer: ByteBuffer { self.file.buffer }
     private var offset: Int
     private let recordHeaderLength: Int
 
@@ -55,7 +56,7 @@ public struct PcapFileReader: Sendable {
         guard major == 2 else {
             throw CaptureError(kind: .unsupportedVersion, message: "pcap version \(major).\(minor)", offset: 4)
         }
-        self.buffer = buffer
+        self.file = FileBytes(buffer)
         self.endianness = endianness
         self.nanosecondResolution = nanos
         self.versionMajor = major
@@ -85,14 +86,12 @@ public struct PcapFileReader: Sendable {
         guard remaining >= self.recordHeaderLength else {
             return self.stopTruncated("record header needs \(self.recordHeaderLength) bytes, \(remaining) left")
         }
-        // One access to the bytes for the four header fields: this runs for every packet.
-        let (seconds, fraction, captured, original) = self.buffer.withUnsafeReadableBytes { raw in
-            let fields = UnsafeRawBufferPointer(rebasing: raw[self.offset..<(self.offset + 16)])
-            return (
-                fields.field(at: 0, self.endianness), fields.field(at: 4, self.endianness),
-                fields.field(at: 8, self.endianness), fields.field(at: 12, self.endianness)
-            )
-        }
+        // Straight from the file's bytes: this runs for every packet.
+        let fields = self.file.raw(self.offset..<(self.offset + 16))
+        let (seconds, fraction, captured, original) = (
+            fields.field(at: 0, self.endianness), fields.field(at: 4, self.endianness),
+            fields.field(at: 8, self.endianness), fields.field(at: 12, self.endianness)
+        )
         let dataStart = self.offset + self.recordHeaderLength
         guard Int(captured) <= self.buffer.readableBytes - dataStart else {
             return self.stopTruncated("record claims \(captured) captured bytes, \(self.buffer.readableBytes - dataStart) left")
