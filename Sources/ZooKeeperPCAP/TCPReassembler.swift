@@ -22,7 +22,7 @@ public struct TCPReassembler: Sendable {
     }
 
     /// Unordered pair of endpoints, so both directions find the same connection.
-    private struct Key: Hashable, Sendable {
+    private struct Key: Equatable, Sendable {
         var low: TCPEndpoint
         var high: TCPEndpoint
 
@@ -34,10 +34,8 @@ public struct TCPReassembler: Sendable {
             }
         }
 
-        // One word for the hasher instead of every field: this is looked up for every segment.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(self.low.hashWord &* 0x9E37_79B9_7F4A_7C15 ^ self.high.hashWord)
-        }
+        /// The key as a `ConnectionTable` takes it.
+        var tableKey: ConnectionID { ConnectionID(client: self.low, server: self.high, initiatorKnown: false) }
     }
 
     private struct Connection: Sendable {
@@ -69,7 +67,7 @@ public struct TCPReassembler: Sendable {
     /// Every connection seen, closed ones included (late segments for them are ignored), in
     /// an array so a segment's connection is changed in place; `slots` finds it by endpoints.
     private var connections: [Connection] = []
-    private var slots: [Key: Int] = [:]
+    private var slots = ConnectionTable()
     /// The last connection looked up: consecutive segments usually belong to the same one.
     private var lastLookup: (key: Key, slot: Int)?
     private var nextSerial = 0
@@ -90,7 +88,7 @@ public struct TCPReassembler: Sendable {
         if let last = self.lastLookup, last.key == key {
             return last.slot
         }
-        guard let slot = self.slots[key] else { return nil }
+        guard let slot = self.slots[key.tableKey] else { return nil }
         self.lastLookup = (key, slot)
         return slot
     }
@@ -104,7 +102,7 @@ public struct TCPReassembler: Sendable {
 
         guard let slot = self.slot(for: key) else {
             let connection = self.open(for: segment, time: time, into: &events)
-            self.slots[key] = self.connections.count
+            self.slots.set(self.connections.count, for: key.tableKey)
             self.lastLookup = (key, self.connections.count)
             self.connections.append(connection)
             Self.handle(segment, in: &self.connections[self.connections.count - 1], configuration: self.configuration, time: time, into: &events)
