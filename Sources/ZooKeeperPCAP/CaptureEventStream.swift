@@ -109,7 +109,13 @@ public struct CaptureEventStream {
     }
 
     private mutating func process(_ packet: PacketRecord, into events: inout [TCPStreamEvent]) {
-        switch PacketDecoder.tcpSegment(in: packet, of: self.file) {
+        // The common case without a `Result` around the segment: it would be copied out and destroyed.
+        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: self.file) {
+            self.statistics.tcpSegmentCount += 1
+            self.reassembler.process(segment, at: packet.timestamp, into: &events)
+            return
+        }
+        switch PacketDecoder.tcpSegment(in: packet.packet(in: self.file.buffer)) {
         case .success(let segment):
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)

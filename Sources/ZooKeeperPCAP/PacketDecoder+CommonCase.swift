@@ -12,17 +12,18 @@ extension PacketDecoder {
         self.commonCaseTCPSegment(in: frame, at: 0, length: frame.readableBytes, linkType: linkType)
     }
 
-    /// A record's segment, decoded straight from the file's bytes (no slice for the frame).
-    static func tcpSegment(in record: PacketRecord, of file: FileBytes) -> Result<TCPSegment, SkipReason> {
+    /// A record's segment in the common case, decoded straight from the file's bytes (no slice
+    /// for the frame); nil for anything else (`tcpSegment(in:)` then says why).
+    static func commonCaseTCPSegment(in record: PacketRecord, of file: FileBytes) -> TCPSegment? {
         let start = record.dataStart
         let length = record.dataLength
-        if start >= 0, length >= 0, length <= file.count - start,
+        guard start >= 0, length >= 0, length <= file.count - start,
             let header = CommonCaseHeader(raw: file.raw(start..<(start + length)), linkType: record.linkType),
             let payload = file.buffer.getSlice(at: file.buffer.readerIndex + start + header.payloadStart, length: header.payloadLength)
-        {
-            return .success(header.segment(payload: payload))
+        else {
+            return nil
         }
-        return self.tcpSegment(in: record.packet(in: file.buffer))
+        return header.segment(payload: payload)
     }
 
     /// The frame is `length` bytes at `start` (counted from the readable bytes) of `buffer`.

@@ -96,10 +96,15 @@ public struct PcapFileReader: Sendable {
         guard Int(captured) <= self.buffer.readableBytes - dataStart else {
             return self.stopTruncated("record claims \(captured) captured bytes, \(self.buffer.readableBytes - dataStart) left")
         }
-        let timestamp = CaptureTimestamp.fromTicks(
-            UInt64(seconds) * (self.nanosecondResolution ? 1_000_000_000 : 1_000_000) + UInt64(fraction),
-            unitsPerSecond: self.nanosecondResolution ? 1_000_000_000 : 1_000_000
-        )
+        let timestamp: CaptureTimestamp
+        let unitsPerSecond: UInt32 = self.nanosecondResolution ? 1_000_000_000 : 1_000_000
+        if fraction < unitsPerSecond {
+            // The usual case, without the 64-bit divisions of the general conversion.
+            timestamp = CaptureTimestamp(seconds: Int64(seconds), nanoseconds: self.nanosecondResolution ? fraction : fraction * 1000)
+        } else {
+            timestamp = CaptureTimestamp.fromTicks(
+                UInt64(seconds) * UInt64(unitsPerSecond) + UInt64(fraction), unitsPerSecond: UInt64(unitsPerSecond))
+        }
         self.offset = dataStart + Int(captured)
         return PacketRecord(
             timestamp: timestamp, linkType: self.linkType, dataStart: dataStart, dataLength: Int(captured),

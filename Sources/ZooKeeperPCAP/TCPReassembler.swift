@@ -58,6 +58,12 @@ public struct TCPReassembler: Sendable {
             }
         }
 
+        /// Whether `direction` has seen a segment, read without copying its state out (the
+        /// subscript's getter would, with its buffered segments, for every packet).
+        func started(_ direction: StreamDirection) -> Bool {
+            direction == .clientToServer ? self.clientToServer.started : self.serverToClient.started
+        }
+
         func stream(_ direction: StreamDirection) -> StreamID {
             StreamID(connection: self.id, direction: direction)
         }
@@ -150,8 +156,9 @@ public struct TCPReassembler: Sendable {
     private static func continues(_ connection: Connection, with segment: TCPSegment) -> Bool {
         guard connection.id.initiatorKnown else { return false }
         let direction: StreamDirection = segment.source == connection.id.client ? .clientToServer : .serverToClient
-        let state = connection[direction]
-        return !state.started || state.initialSequence == segment.sequenceNumber
+        let initialSequence = direction == .clientToServer
+            ? connection.clientToServer.initialSequence : connection.serverToClient.initialSequence
+        return !connection.started(direction) || initialSequence == segment.sequenceNumber
     }
 
     private mutating func open(for segment: TCPSegment, time: CaptureTimestamp, into events: inout [TCPStreamEvent]) -> Connection {
@@ -178,7 +185,7 @@ public struct TCPReassembler: Sendable {
         let stream = connection.stream(direction)
         let flags = segment.flags
 
-        if !connection[direction].started {
+        if !connection.started(direction) {
             connection[direction].start(sequence: segment.sequenceNumber, isSYN: flags.contains(.syn))
             events.append(.streamStarted(stream, startedMidStream: !flags.contains(.syn), time))
         }
@@ -197,7 +204,7 @@ public struct TCPReassembler: Sendable {
 
         if flags.contains(.ack) {
             let reverse = direction.reversed
-            if !connection[reverse].started, flags.contains(.syn) {
+            if !connection.started(reverse), flags.contains(.syn) {
                 // SYN-ACK without a captured SYN: its acknowledgement is the client's first byte.
                 connection[reverse].start(sequence: segment.acknowledgementNumber &- 1, isSYN: true)
                 events.append(.streamStarted(connection.stream(reverse), startedMidStream: false, time))

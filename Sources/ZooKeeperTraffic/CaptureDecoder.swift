@@ -69,12 +69,13 @@ public struct CaptureDecoder: Sendable {
         withoutActuallyEscaping(emit) { emit in
             var sink = ClosureSink(emit: emit)
             while stream.next(into: &events) {
-                // By index: the events are borrowed from the array, not copied out of it.
-                for index in events.indices {
-                    event(events[index])
-                    session.process(events[index], into: &sink)
+                // Moved out one by one (a packet yields a few events at most, so reversing is
+                // cheap): iterating or subscripting the array would copy each event.
+                events.reverse()
+                while let item = events.popLast() {
+                    event(item)
+                    session.process(item, into: &sink)
                 }
-                events.removeAll(keepingCapacity: true)
                 reporter.update(bytesRead: stream.bytesRead)
             }
         }

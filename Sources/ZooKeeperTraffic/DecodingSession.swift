@@ -14,8 +14,8 @@ struct DecodingSession {
         self.decoder = decoder
     }
 
-    mutating func process(_ event: TCPStreamEvent, into output: inout some MessageSink) {
-        switch event {
+    mutating func process(_ event: consuming TCPStreamEvent, into output: inout some MessageSink) {
+        switch consume event {
         case .opened(let id, _):
             states[slot(id)] = ConnectionState(id: id, config: decoder)
         case .streamStarted(let stream, let midStream, _):
