@@ -35,7 +35,7 @@ public struct CaptureStreamStatistics: Sendable, Equatable {
 public struct CaptureEventStream {
     public private(set) var statistics: CaptureStreamStatistics
     /// The file's bytes, indexed from 0 as the records count.
-    private let file: FileBytes
+    private var file: FileBytes
     private var reader: CaptureFileReader
     private var reassembler: TCPReassembler
     private var reorder: PacketReorderBuffer
@@ -110,12 +110,16 @@ public struct CaptureEventStream {
 
     private mutating func process(_ packet: PacketRecord, into events: inout [TCPStreamEvent]) {
         // The common case without a `Result` around the segment: it would be copied out and destroyed.
-        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: self.file) {
+        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: &self.file) {
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)
             return
         }
-        switch PacketDecoder.tcpSegment(in: packet.packet(in: self.file.buffer)) {
+        let frame = CapturedPacket(
+            timestamp: packet.timestamp, linkType: packet.linkType,
+            data: self.file.slice(at: packet.dataStart, length: packet.dataLength) ?? ByteBuffer(),
+            originalLength: packet.originalLength, interfaceIndex: packet.interfaceIndex)
+        switch PacketDecoder.tcpSegment(in: frame) {
         case .success(let segment):
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)
