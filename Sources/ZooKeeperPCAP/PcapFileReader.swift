@@ -131,4 +131,11 @@ extension UnsafeRawBufferPointer {
         let value = self.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
         return endianness == .little ? UInt32(littleEndian: value) : UInt32(bigEndian: value)
     }
+
+    /// A 16-bit field in the given byte order; the caller has checked the bounds.
+    @inline(__always)
+    func field16(at offset: Int, _ endianness: Endianness) -> UInt16 {
+        let value = self.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return endianness == .little ? UInt16(littleEndian: value) : UInt16(bigEndian: value)
+    }
 }
