@@ -35,7 +35,8 @@ public struct CaptureStreamStatistics: Sendable, Equatable {
 public struct CaptureEventStream {
     public private(set) var statistics: CaptureStreamStatistics
     /// The file's bytes, indexed from 0 as the records count.
-    private var file: FileBytes
+    private let file: FileBytes
+    private var slicer = PacketSlicer()
     private var reader: CaptureFileReader
     private var reassembler: TCPReassembler
     private var reorder: PacketReorderBuffer
@@ -110,14 +111,14 @@ public struct CaptureEventStream {
 
     private mutating func process(_ packet: PacketRecord, into events: inout [TCPStreamEvent]) {
         // The common case without a `Result` around the segment: it would be copied out and destroyed.
-        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: &self.file) {
+        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: self.file, slicer: &self.slicer) {
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)
             return
         }
         let frame = CapturedPacket(
             timestamp: packet.timestamp, linkType: packet.linkType,
-            data: self.file.slice(at: packet.dataStart, length: packet.dataLength) ?? ByteBuffer(),
+            data: self.slicer.slice(of: self.file, at: packet.dataStart, length: packet.dataLength) ?? ByteBuffer(),
             originalLength: packet.originalLength, interfaceIndex: packet.interfaceIndex)
         switch PacketDecoder.tcpSegment(in: frame) {
         case .success(let segment):

@@ -19,6 +19,15 @@ struct FileBytes: @unchecked Sendable {
 
     var count: Int { self.buffer.readableBytes }
 
+    /// The bytes `range` (within `0..<count`, which the caller has checked).
+    @inline(__always)
+    func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: self.base.map { $0 + range.lowerBound }, count: range.count)
+    }
+}
+
+/// Slices packets' bytes out of a capture file as reading moves forward through it.
+struct PacketSlicer {
     /// The copy of the file that slices past `directSliceLimit` are taken from.
     private var chunk = ByteBuffer()
     /// Where `chunk` starts in the file.
@@ -30,24 +39,24 @@ struct FileBytes: @unchecked Sendable {
     /// How much of the file past `directSliceLimit` is copied at a time.
     static let chunkSize = 1 << 20
 
-    /// The bytes `offset..<(offset + length)` as a buffer, nil if they are not all in the file.
+    /// The bytes `offset..<(offset + length)` of `file` as a buffer, nil if they are not all in it.
     ///
     /// Within the first 16 MiB a slice of the file itself. Past them, NIO would copy each
     /// packet's bytes into an allocation of its own; instead the file is copied a chunk at a time,
     /// as reading moves forward, and slices share the current chunk: one allocation per MiB
     /// rather than one per packet. Bytes before the current chunk (a packet placed back in time
     /// order) are copied on their own, as NIO would have done.
-    mutating func slice(at offset: Int, length: Int) -> ByteBuffer? {
-        guard offset >= 0, length >= 0, length <= self.count - offset else { return nil }
+    mutating func slice(of file: FileBytes, at offset: Int, length: Int) -> ByteBuffer? {
+        guard offset >= 0, length >= 0, length <= file.count - offset else { return nil }
         if offset + length <= Self.directSliceLimit {
-            return self.buffer.getSlice(at: self.buffer.readerIndex + offset, length: length)
+            return file.buffer.getSlice(at: file.buffer.readerIndex + offset, length: length)
         }
         if offset < self.chunkStart {
-            return Self.copy(self.raw(offset..<(offset + length)))
+            return Self.copy(file.raw(offset..<(offset + length)))
         }
         if offset + length > self.chunkStart + self.chunk.readableBytes {
-            let size = min(self.count - offset, max(Self.chunkSize, length))
-            self.chunk = Self.copy(self.raw(offset..<(offset + size)))
+            let size = min(file.count - offset, max(Self.chunkSize, length))
+            self.chunk = Self.copy(file.raw(offset..<(offset + size)))
             self.chunkStart = offset
         }
         return self.chunk.getSlice(at: self.chunk.readerIndex + offset - self.chunkStart, length: length)
@@ -57,11 +66,5 @@ struct FileBytes: @unchecked Sendable {
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         return buffer
-    }
-
-    /// The bytes `range` (within `0..<count`, which the caller has checked).
-    @inline(__always)
-    func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: self.base.map { $0 + range.lowerBound }, count: range.count)
     }
 }

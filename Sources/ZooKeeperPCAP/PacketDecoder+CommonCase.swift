@@ -14,12 +14,12 @@ extension PacketDecoder {
 
     /// A record's segment in the common case, decoded straight from the file's bytes (no slice
     /// for the frame); nil for anything else (`tcpSegment(in:)` then says why).
-    static func commonCaseTCPSegment(in record: PacketRecord, of file: inout FileBytes) -> TCPSegment? {
+    static func commonCaseTCPSegment(in record: PacketRecord, of file: FileBytes, slicer: inout PacketSlicer) -> TCPSegment? {
         let start = record.dataStart
         let length = record.dataLength
         guard start >= 0, length >= 0, length <= file.count - start,
             let header = CommonCaseHeader(raw: file.raw(start..<(start + length)), linkType: record.linkType),
-            let payload = file.slice(at: start + header.payloadStart, length: header.payloadLength)
+            let payload = slicer.slice(of: file, at: start + header.payloadStart, length: header.payloadLength)
         else {
             return nil
         }

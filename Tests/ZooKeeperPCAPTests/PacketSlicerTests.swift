@@ -2,11 +2,11 @@ import NIOCore
 import Testing
 @testable import ZooKeeperPCAP
 
-@Suite("File bytes")
-struct FileBytesTests {
+@Suite("Packet slicer")
+struct PacketSlicerTests {
     @Test("slices past 16 MiB come from chunks and hold the file's bytes, in any order")
     func slicesBeyondTheDirectLimit() {
-        let size = FileBytes.directSliceLimit + 3 * FileBytes.chunkSize + 12_345
+        let size = PacketSlicer.directSliceLimit + 3 * PacketSlicer.chunkSize + 12_345
         var bytes = ByteBufferAllocator().buffer(capacity: size + 7)
         bytes.writeBytes([1, 2, 3, 4, 5, 6, 7])  // a file that does not start at the buffer's first byte
         bytes.moveReaderIndex(forwardBy: 7)
@@ -20,21 +20,22 @@ struct FileBytesTests {
             bytes.writeBytes(page[0..<rotation])
             written += count
         }
-        var file = FileBytes(bytes)
+        let file = FileBytes(bytes)
+        var slicer = PacketSlicer()
         let expected = file.buffer
         let ranges: [(Int, Int)] = [
-            (0, 100), (FileBytes.directSliceLimit - 50, 50), (FileBytes.directSliceLimit - 50, 100),
-            (FileBytes.directSliceLimit + 10, 1000), (FileBytes.directSliceLimit + 2000, 10),
-            (FileBytes.directSliceLimit + FileBytes.chunkSize - 5, 20),  // across the chunk's end
-            (FileBytes.directSliceLimit + 100, 30),  // back before the current chunk
-            (FileBytes.directSliceLimit + 2 * FileBytes.chunkSize, 2 * FileBytes.chunkSize),  // longer than a chunk
+            (0, 100), (PacketSlicer.directSliceLimit - 50, 50), (PacketSlicer.directSliceLimit - 50, 100),
+            (PacketSlicer.directSliceLimit + 10, 1000), (PacketSlicer.directSliceLimit + 2000, 10),
+            (PacketSlicer.directSliceLimit + PacketSlicer.chunkSize - 5, 20),  // across the chunk's end
+            (PacketSlicer.directSliceLimit + 100, 30),  // back before the current chunk
+            (PacketSlicer.directSliceLimit + 2 * PacketSlicer.chunkSize, 2 * PacketSlicer.chunkSize),  // longer than a chunk
             (size - 1, 1), (size, 0),
         ]
         for (offset, length) in ranges {
-            let slice = file.slice(at: offset, length: length)
+            let slice = slicer.slice(of: file, at: offset, length: length)
             #expect(slice == expected.getSlice(at: offset, length: length), "offset \(offset), length \(length)")
         }
-        #expect(file.slice(at: size - 1, length: 2) == nil)
-        #expect(file.slice(at: -1, length: 1) == nil)
+        #expect(slicer.slice(of: file, at: size - 1, length: 2) == nil)
+        #expect(slicer.slice(of: file, at: -1, length: 1) == nil)
     }
 }
