@@ -48,7 +48,10 @@ struct ConnectionState {
     }
 
     let id: ConnectionID
-    let config: CaptureDecoder
+    // The decoder's settings this connection uses, not the decoder itself: copying its port
+    // sets into every connection's state costs more than the rest of setting it up.
+    let limits: JuteLimits
+    let resyncWindow: Int
     /// The reassembler names the first sender "client" when it missed the SYN;
     /// if that sender owns the well-known port, the roles are the other way round.
     let swapped: Bool
@@ -79,7 +82,8 @@ struct ConnectionState {
 
     init(id: ConnectionID, config: CaptureDecoder) {
         self.id = id
-        self.config = config
+        self.limits = config.limits
+        self.resyncWindow = config.resyncWindow
         let serverProto = config.ports.protocolOf(port: id.server.port)
         let clientProto = config.ports.protocolOf(port: id.client.port)
         swapped = !id.initiatorKnown && serverProto == nil && clientProto != nil
@@ -117,7 +121,7 @@ struct ConnectionState {
                 return
             }
             let midStream = clientToServer.needsResync || serverToClient.needsResync
-            decoder = ConnectionDecoding(proto, midStream: midStream, limits: config.limits)
+            decoder = ConnectionDecoding(proto, midStream: midStream, limits: limits)
         }
         drain(direction, at: time, into: &output)
     }
@@ -143,8 +147,8 @@ struct ConnectionState {
         while pendingCount(direction) > 0 {
             if direction == .clientToServer ? clientToServer.needsResync : serverToClient.needsResync {
                 let pending = self[direction].pending
-                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: config.resyncWindow) else {
-                    if pending.readableBytes > config.resyncWindow {
+                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: resyncWindow) else {
+                    if pending.readableBytes > resyncWindow {
                         emit(direction, pending.readableBytes, .undecoded(reason: "no message boundary found"), at: time, into: &output)
                     }
                     return
@@ -162,7 +166,7 @@ struct ConnectionState {
                 // The bytes from here to the next boundary found are one malformed message.
                 var rest = self[direction].pending
                 rest.moveReaderIndex(forwardBy: 1)
-                let next = Self.findBoundary(in: rest, role: role, decoder: decoder!, window: config.resyncWindow)
+                let next = Self.findBoundary(in: rest, role: role, decoder: decoder!, window: resyncWindow)
                 emit(direction, 1 + (next ?? rest.readableBytes), .malformed(reason: "\(error)"), at: time, into: &output)
             }
         }
