@@ -35,7 +35,8 @@ public struct CaptureStreamStatistics: Sendable, Equatable {
 public struct CaptureEventStream {
     public private(set) var statistics: CaptureStreamStatistics
     /// The file's bytes, indexed from 0 as the records count.
-    private let file: ByteBuffer
+    private let file: FileBytes
+    private var slicer = PacketSlicer()
     private var reader: CaptureFileReader
     private var reassembler: TCPReassembler
     private var reorder: PacketReorderBuffer
@@ -48,8 +49,8 @@ public struct CaptureEventStream {
         configuration: TCPReassembler.Configuration = .init(),
         reordering: PacketReordering = .default
     ) throws(CaptureError) {
-        self.file = bytes.slice()
-        self.reader = try CaptureFileReader(self.file)
+        self.file = FileBytes(bytes)
+        self.reader = try CaptureFileReader(self.file.buffer)
         self.reassembler = TCPReassembler(configuration: configuration)
         self.reorder = PacketReorderBuffer(window: reordering)
         self.statistics = CaptureStreamStatistics(format: self.reader.format)
@@ -109,7 +110,17 @@ public struct CaptureEventStream {
     }
 
     private mutating func process(_ packet: PacketRecord, into events: inout [TCPStreamEvent]) {
-        switch PacketDecoder.tcpSegment(in: packet, of: self.file) {
+        // The common case without a `Result` around the segment: it would be copied out and destroyed.
+        if let segment = PacketDecoder.commonCaseTCPSegment(in: packet, of: self.file, slicer: &self.slicer) {
+            self.statistics.tcpSegmentCount += 1
+            self.reassembler.process(segment, at: packet.timestamp, into: &events)
+            return
+        }
+        let frame = CapturedPacket(
+            timestamp: packet.timestamp, linkType: packet.linkType,
+            data: self.slicer.slice(of: self.file, at: packet.dataStart, length: packet.dataLength) ?? ByteBuffer(),
+            originalLength: packet.originalLength, interfaceIndex: packet.interfaceIndex)
+        switch PacketDecoder.tcpSegment(in: frame) {
         case .success(let segment):
             self.statistics.tcpSegmentCount += 1
             self.reassembler.process(segment, at: packet.timestamp, into: &events)

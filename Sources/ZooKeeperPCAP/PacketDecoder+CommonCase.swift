@@ -12,12 +12,18 @@ extension PacketDecoder {
         self.commonCaseTCPSegment(in: frame, at: 0, length: frame.readableBytes, linkType: linkType)
     }
 
-    /// A record's segment, decoded straight from the file's bytes (no slice for the frame).
-    static func tcpSegment(in record: PacketRecord, of file: ByteBuffer) -> Result<TCPSegment, SkipReason> {
-        if let segment = self.commonCaseTCPSegment(in: file, at: record.dataStart, length: record.dataLength, linkType: record.linkType) {
-            return .success(segment)
+    /// A record's segment in the common case, decoded straight from the file's bytes (no slice
+    /// for the frame); nil for anything else (`tcpSegment(in:)` then says why).
+    static func commonCaseTCPSegment(in record: PacketRecord, of file: FileBytes, slicer: inout PacketSlicer) -> TCPSegment? {
+        let start = record.dataStart
+        let length = record.dataLength
+        guard start >= 0, length >= 0, length <= file.count - start,
+            let header = CommonCaseHeader(raw: file.raw(start..<(start + length)), linkType: record.linkType),
+            let payload = slicer.slice(of: file, at: start + header.payloadStart, length: header.payloadLength)
+        else {
+            return nil
         }
-        return self.tcpSegment(in: record.packet(in: file))
+        return header.segment(payload: payload)
     }
 
     /// The frame is `length` bytes at `start` (counted from the readable bytes) of `buffer`.
@@ -30,15 +36,7 @@ extension PacketDecoder {
         else {
             return nil
         }
-        return TCPSegment(
-            source: TCPEndpoint(address: header.source, port: header.sourcePort),
-            destination: TCPEndpoint(address: header.destination, port: header.destinationPort),
-            sequenceNumber: header.sequence,
-            acknowledgementNumber: header.acknowledgement,
-            flags: TCPFlags(rawValue: header.offsetAndFlags & 0x01FF),
-            window: header.window,
-            payload: payload
-        )
+        return header.segment(payload: payload)
     }
 }
 
@@ -54,6 +52,18 @@ private struct CommonCaseHeader {
     var window: UInt16
     var payloadStart: Int
     var payloadLength: Int
+
+    func segment(payload: ByteBuffer) -> TCPSegment {
+        TCPSegment(
+            source: TCPEndpoint(address: self.source, port: self.sourcePort),
+            destination: TCPEndpoint(address: self.destination, port: self.destinationPort),
+            sequenceNumber: self.sequence,
+            acknowledgementNumber: self.acknowledgement,
+            flags: TCPFlags(rawValue: self.offsetAndFlags & 0x01FF),
+            window: self.window,
+            payload: payload
+        )
+    }
 
     init?(raw: UnsafeRawBufferPointer, linkType: LinkType) {
         let count = raw.count

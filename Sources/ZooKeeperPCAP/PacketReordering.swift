@@ -48,6 +48,8 @@ struct PacketReorderBuffer {
     private var outOfOrder: [Entry] = []
     private var sequence = 0
     private var newest: CaptureTimestamp?
+    /// `newest` moved back by the delay bound: held packets older than this go.
+    private var releaseBefore = CaptureTimestamp(seconds: .min, nanoseconds: 0)
     private var lastReleased: CaptureTimestamp?
     /// Packets that arrived older than one already released.
     private(set) var lateCount = 0
@@ -74,12 +76,22 @@ struct PacketReorderBuffer {
         }
         if self.newest.map({ $0 < time }) ?? true {
             self.newest = time
+            self.releaseBefore = time.earlier(byNanoseconds: self.window.maxDelayNanoseconds)
         }
         return nil
     }
 
     /// The oldest held packet, if the window says it must go (or `draining`, at the end).
     mutating func release(draining: Bool = false) -> PacketRecord? {
+        if self.outOfOrder.isEmpty {
+            // The usual case, every held packet in order: the oldest is the FIFO's head.
+            guard let oldest = self.inOrder.first?.packet.timestamp else { return nil }
+            if !draining, self.inOrder.count <= self.window.maxHeldPackets, !(oldest < self.releaseBefore) {
+                return nil
+            }
+            self.lastReleased = oldest
+            return self.inOrder.removeFirst().packet
+        }
         let fromHeap: Bool
         switch (self.inOrder.first, self.outOfOrder.first) {
         case (nil, nil): return nil
@@ -90,9 +102,7 @@ struct PacketReorderBuffer {
         let oldest = fromHeap ? self.outOfOrder[0].packet.timestamp : self.inOrder.first!.packet.timestamp
         if !draining, self.count <= self.window.maxHeldPackets {
             // Held for the delay bound only while a newer packet is less than that much newer.
-            guard let newest = self.newest, oldest < newest.earlier(byNanoseconds: self.window.maxDelayNanoseconds) else {
-                return nil
-            }
+            guard oldest < self.releaseBefore else { return nil }
         }
         self.lastReleased = oldest
         return fromHeap ? self.popHeap().packet : self.inOrder.removeFirst().packet

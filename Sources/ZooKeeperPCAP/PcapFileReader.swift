@@ -17,7 +17,8 @@ public struct PcapFileReader: Sendable {
     /// Set once `next()` has returned `nil` because the file ended inside a record.
     public private(set) var truncation: CaptureError?
 
-    private let buffer: ByteBuffer
+    private let file: FileBytes
+    private var buffer: ByteBuffer { self.file.buffer }
     private var offset: Int
     private let recordHeaderLength: Int
 
@@ -55,7 +56,7 @@ public struct PcapFileReader: Sendable {
         guard major == 2 else {
             throw CaptureError(kind: .unsupportedVersion, message: "pcap version \(major).\(minor)", offset: 4)
         }
-        self.buffer = buffer
+        self.file = FileBytes(buffer)
         self.endianness = endianness
         self.nanosecondResolution = nanos
         self.versionMajor = major
@@ -85,22 +86,25 @@ public struct PcapFileReader: Sendable {
         guard remaining >= self.recordHeaderLength else {
             return self.stopTruncated("record header needs \(self.recordHeaderLength) bytes, \(remaining) left")
         }
-        // One access to the bytes for the four header fields: this runs for every packet.
-        let (seconds, fraction, captured, original) = self.buffer.withUnsafeReadableBytes { raw in
-            let fields = UnsafeRawBufferPointer(rebasing: raw[self.offset..<(self.offset + 16)])
-            return (
-                fields.field(at: 0, self.endianness), fields.field(at: 4, self.endianness),
-                fields.field(at: 8, self.endianness), fields.field(at: 12, self.endianness)
-            )
-        }
+        // Straight from the file's bytes: this runs for every packet.
+        let fields = self.file.raw(self.offset..<(self.offset + 16))
+        let (seconds, fraction, captured, original) = (
+            fields.field(at: 0, self.endianness), fields.field(at: 4, self.endianness),
+            fields.field(at: 8, self.endianness), fields.field(at: 12, self.endianness)
+        )
         let dataStart = self.offset + self.recordHeaderLength
         guard Int(captured) <= self.buffer.readableBytes - dataStart else {
             return self.stopTruncated("record claims \(captured) captured bytes, \(self.buffer.readableBytes - dataStart) left")
         }
-        let timestamp = CaptureTimestamp.fromTicks(
-            UInt64(seconds) * (self.nanosecondResolution ? 1_000_000_000 : 1_000_000) + UInt64(fraction),
-            unitsPerSecond: self.nanosecondResolution ? 1_000_000_000 : 1_000_000
-        )
+        let timestamp: CaptureTimestamp
+        let unitsPerSecond: UInt32 = self.nanosecondResolution ? 1_000_000_000 : 1_000_000
+        if fraction < unitsPerSecond {
+            // The usual case, without the 64-bit divisions of the general conversion.
+            timestamp = CaptureTimestamp(seconds: Int64(seconds), nanoseconds: self.nanosecondResolution ? fraction : fraction * 1000)
+        } else {
+            timestamp = CaptureTimestamp.fromTicks(
+                UInt64(seconds) * UInt64(unitsPerSecond) + UInt64(fraction), unitsPerSecond: UInt64(unitsPerSecond))
+        }
         self.offset = dataStart + Int(captured)
         return PacketRecord(
             timestamp: timestamp, linkType: self.linkType, dataStart: dataStart, dataLength: Int(captured),
@@ -126,5 +130,12 @@ extension UnsafeRawBufferPointer {
     func field(at offset: Int, _ endianness: Endianness) -> UInt32 {
         let value = self.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
         return endianness == .little ? UInt32(littleEndian: value) : UInt32(bigEndian: value)
+    }
+
+    /// A 16-bit field in the given byte order; the caller has checked the bounds.
+    @inline(__always)
+    func field16(at offset: Int, _ endianness: Endianness) -> UInt16 {
+        let value = self.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+        return endianness == .little ? UInt16(littleEndian: value) : UInt16(bigEndian: value)
     }
 }

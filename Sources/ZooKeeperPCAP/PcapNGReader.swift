@@ -25,7 +25,8 @@ public struct PcapNGReader: Sendable {
     /// Set once `next()` has returned `nil` because the file ended inside a block.
     public private(set) var truncation: CaptureError?
 
-    private let buffer: ByteBuffer
+    private let file: FileBytes
+    private var buffer: ByteBuffer { self.file.buffer }
     private var offset = 0
 
     static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
@@ -34,19 +35,20 @@ public struct PcapNGReader: Sendable {
     static let blockHeaderLength = 8
 
     public init(_ bytes: ByteBuffer) throws(CaptureError) {
-        self.buffer = bytes.slice()
-        guard let type = self.buffer.getInteger(at: 0, endianness: .big, as: UInt32.self) else {
+        let file = FileBytes(bytes)
+        guard let type = file.buffer.getInteger(at: 0, endianness: .big, as: UInt32.self) else {
             throw CaptureError(kind: .truncated, message: "file is shorter than a block type", offset: 0)
         }
         guard type == Self.sectionHeaderType else {
             throw CaptureError(kind: .unknownFormat, message: "pcapng must start with a Section Header Block", offset: 0)
         }
-        guard let order = self.buffer.getInteger(at: 8, endianness: .big, as: UInt32.self) else {
+        guard let order = file.buffer.getInteger(at: 8, endianness: .big, as: UInt32.self) else {
             throw CaptureError(kind: .truncated, message: "file is shorter than a Section Header Block", offset: 0)
         }
         guard let endianness = Self.endianness(ofByteOrderMagic: order) else {
             throw CaptureError(kind: .malformed, message: "bad byte-order magic 0x\(String(order, radix: 16))", offset: 8)
         }
+        self.file = file
         self.endianness = endianness
     }
 
@@ -74,38 +76,38 @@ public struct PcapNGReader: Sendable {
             if remaining == 0 || self.truncation != nil {
                 return nil
             }
-            guard remaining >= 12, let rawType = self.buffer.getInteger(at: self.offset, endianness: .big, as: UInt32.self) else {
+            guard remaining >= 12 else {
                 return self.stopTruncated("block header needs 12 bytes, \(remaining) left")
             }
-            if rawType == Self.sectionHeaderType {
+            // Block headers and packet blocks are read straight from the file's bytes (this runs for
+            // every packet); only the rare section and interface blocks are sliced out.
+            let header = self.file.raw(self.offset..<(self.offset + 12))
+            if header.field(at: 0, .big) == Self.sectionHeaderType {
                 // The byte order may change at every section; learn it before reading the length.
-                guard let order = self.buffer.getInteger(at: self.offset + 8, endianness: .big, as: UInt32.self),
-                      let endianness = Self.endianness(ofByteOrderMagic: order)
-                else {
+                guard let endianness = Self.endianness(ofByteOrderMagic: header.field(at: 8, .big)) else {
                     throw CaptureError(kind: .malformed, message: "bad byte-order magic in Section Header Block", offset: self.offset + 8)
                 }
                 self.endianness = endianness
             }
             let e = self.endianness
-            let type = self.buffer.getInteger(at: self.offset, endianness: e, as: UInt32.self) ?? 0
-            let length = Int(self.buffer.getInteger(at: self.offset + 4, endianness: e, as: UInt32.self) ?? 0)
+            let type = header.field(at: 0, e)
+            let length = Int(header.field(at: 4, e))
             guard length >= 12 else {
                 throw CaptureError(kind: .malformed, message: "block length \(length) is below the minimum of 12", offset: self.offset + 4)
             }
             guard length <= remaining else {
                 return self.stopTruncated("block of type 0x\(String(type, radix: 16)) claims \(length) bytes, \(remaining) left")
             }
-            guard let body = self.buffer.getSlice(at: self.offset + Self.blockHeaderLength, length: length - 12) else {
-                return self.stopTruncated("block body unreadable")
-            }
             let blockOffset = self.offset
+            let bodyStart = blockOffset + Self.blockHeaderLength
+            let body = self.file.raw(bodyStart..<(bodyStart + length - 12))
             // Advance first: a malformed block must not make the reader loop on it forever.
             self.offset += length
             switch type {
             case Self.sectionHeaderType:
-                try self.readSectionHeader(body, at: blockOffset)
+                try self.readSectionHeader(self.bodySlice(of: body, at: bodyStart), at: blockOffset)
             case 1:
-                try self.readInterfaceDescription(body, at: blockOffset)
+                try self.readInterfaceDescription(self.bodySlice(of: body, at: bodyStart), at: blockOffset)
             case 6:
                 return try self.readPacketBlock(body, obsolete: false, at: blockOffset)
             case 3:
@@ -116,6 +118,11 @@ public struct PcapNGReader: Sendable {
                 continue
             }
         }
+    }
+
+    /// A block's body as a buffer (the reader checked that the file holds it).
+    private func bodySlice(of body: UnsafeRawBufferPointer, at start: Int) -> ByteBuffer {
+        self.buffer.getSlice(at: self.buffer.readerIndex + start, length: body.count) ?? ByteBuffer()
     }
 
     /// Bytes of the file read so far, for progress reports.
@@ -204,10 +211,10 @@ public struct PcapNGReader: Sendable {
 
     private func packet(
         interfaceID: Int, timestampHigh: UInt32, timestampLow: UInt32, captured: UInt32, original: UInt32,
-        body: ByteBuffer, dataStart: Int, at blockOffset: Int
+        bodyLength: Int, dataStart: Int, at blockOffset: Int
     ) throws(CaptureError) -> PacketRecord {
         let interface = try self.interface(interfaceID, at: blockOffset)
-        guard Int(captured) <= body.readableBytes - dataStart else {
+        guard Int(captured) <= bodyLength - dataStart else {
             throw CaptureError(kind: .malformed, message: "captured length \(captured) exceeds the block", offset: blockOffset)
         }
         let ticks = UInt64(timestampHigh) << 32 | UInt64(timestampLow)
@@ -223,35 +230,29 @@ public struct PcapNGReader: Sendable {
 
     /// An Enhanced Packet Block, or the obsolete Packet Block, which has the same
     /// layout but a 16-bit interface id followed by a 16-bit drop count.
-    private func readPacketBlock(_ body: ByteBuffer, obsolete: Bool, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
+    private func readPacketBlock(_ body: UnsafeRawBufferPointer, obsolete: Bool, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
         let e = self.endianness
-        let base = body.readerIndex
-        let id = obsolete
-            ? body.getInteger(at: base, endianness: e, as: UInt16.self).map(Int.init)
-            : body.getInteger(at: base, endianness: e, as: UInt32.self).map(Int.init)
-        guard let id,
-              let high = body.getInteger(at: base + 4, endianness: e, as: UInt32.self),
-              let low = body.getInteger(at: base + 8, endianness: e, as: UInt32.self),
-              let captured = body.getInteger(at: base + 12, endianness: e, as: UInt32.self),
-              let original = body.getInteger(at: base + 16, endianness: e, as: UInt32.self)
-        else {
+        guard body.count >= 20 else {
             throw CaptureError(
                 kind: .malformed, message: obsolete ? "Packet Block too short" : "Enhanced Packet Block too short",
                 offset: blockOffset)
         }
+        let id = obsolete ? Int(body.field16(at: 0, e)) : Int(body.field(at: 0, e))
         return try self.packet(
-            interfaceID: id, timestampHigh: high, timestampLow: low, captured: captured, original: original,
-            body: body, dataStart: 20, at: blockOffset
+            interfaceID: id, timestampHigh: body.field(at: 4, e), timestampLow: body.field(at: 8, e),
+            captured: body.field(at: 12, e), original: body.field(at: 16, e),
+            bodyLength: body.count, dataStart: 20, at: blockOffset
         )
     }
 
-    private func readSimplePacket(_ body: ByteBuffer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
-        guard let original = body.getInteger(at: body.readerIndex, endianness: self.endianness, as: UInt32.self) else {
+    private func readSimplePacket(_ body: UnsafeRawBufferPointer, at blockOffset: Int) throws(CaptureError) -> PacketRecord {
+        guard body.count >= 4 else {
             throw CaptureError(kind: .malformed, message: "Simple Packet Block too short", offset: blockOffset)
         }
+        let original = body.field(at: 0, self.endianness)
         let interface = try self.interface(0, at: blockOffset)
         // The captured length is implied: the original length, capped by snap length and block size.
-        var captured = min(Int(original), body.readableBytes - 4)
+        var captured = min(Int(original), body.count - 4)
         if interface.snapLength > 0 {
             captured = min(captured, Int(interface.snapLength))
         }

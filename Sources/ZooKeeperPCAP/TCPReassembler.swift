@@ -22,7 +22,7 @@ public struct TCPReassembler: Sendable {
     }
 
     /// Unordered pair of endpoints, so both directions find the same connection.
-    private struct Key: Hashable, Sendable {
+    private struct Key: Equatable, Sendable {
         var low: TCPEndpoint
         var high: TCPEndpoint
 
@@ -34,10 +34,8 @@ public struct TCPReassembler: Sendable {
             }
         }
 
-        // One word for the hasher instead of every field: this is looked up for every segment.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(self.low.hashWord &* 0x9E37_79B9_7F4A_7C15 ^ self.high.hashWord)
-        }
+        /// The key as a `ConnectionTable` takes it.
+        var tableKey: ConnectionID { ConnectionID(client: self.low, server: self.high, initiatorKnown: false) }
     }
 
     private struct Connection: Sendable {
@@ -60,6 +58,12 @@ public struct TCPReassembler: Sendable {
             }
         }
 
+        /// Whether `direction` has seen a segment, read without copying its state out (the
+        /// subscript's getter would, with its buffered segments, for every packet).
+        func started(_ direction: StreamDirection) -> Bool {
+            direction == .clientToServer ? self.clientToServer.started : self.serverToClient.started
+        }
+
         func stream(_ direction: StreamDirection) -> StreamID {
             StreamID(connection: self.id, direction: direction)
         }
@@ -69,7 +73,7 @@ public struct TCPReassembler: Sendable {
     /// Every connection seen, closed ones included (late segments for them are ignored), in
     /// an array so a segment's connection is changed in place; `slots` finds it by endpoints.
     private var connections: [Connection] = []
-    private var slots: [Key: Int] = [:]
+    private var slots = ConnectionTable()
     /// The last connection looked up: consecutive segments usually belong to the same one.
     private var lastLookup: (key: Key, slot: Int)?
     private var nextSerial = 0
@@ -90,7 +94,7 @@ public struct TCPReassembler: Sendable {
         if let last = self.lastLookup, last.key == key {
             return last.slot
         }
-        guard let slot = self.slots[key] else { return nil }
+        guard let slot = self.slots[key.tableKey] else { return nil }
         self.lastLookup = (key, slot)
         return slot
     }
@@ -104,7 +108,7 @@ public struct TCPReassembler: Sendable {
 
         guard let slot = self.slot(for: key) else {
             let connection = self.open(for: segment, time: time, into: &events)
-            self.slots[key] = self.connections.count
+            self.slots.set(self.connections.count, for: key.tableKey)
             self.lastLookup = (key, self.connections.count)
             self.connections.append(connection)
             Self.handle(segment, in: &self.connections[self.connections.count - 1], configuration: self.configuration, time: time, into: &events)
@@ -152,8 +156,9 @@ public struct TCPReassembler: Sendable {
     private static func continues(_ connection: Connection, with segment: TCPSegment) -> Bool {
         guard connection.id.initiatorKnown else { return false }
         let direction: StreamDirection = segment.source == connection.id.client ? .clientToServer : .serverToClient
-        let state = connection[direction]
-        return !state.started || state.initialSequence == segment.sequenceNumber
+        let initialSequence = direction == .clientToServer
+            ? connection.clientToServer.initialSequence : connection.serverToClient.initialSequence
+        return !connection.started(direction) || initialSequence == segment.sequenceNumber
     }
 
     private mutating func open(for segment: TCPSegment, time: CaptureTimestamp, into events: inout [TCPStreamEvent]) -> Connection {
@@ -180,7 +185,7 @@ public struct TCPReassembler: Sendable {
         let stream = connection.stream(direction)
         let flags = segment.flags
 
-        if !connection[direction].started {
+        if !connection.started(direction) {
             connection[direction].start(sequence: segment.sequenceNumber, isSYN: flags.contains(.syn))
             events.append(.streamStarted(stream, startedMidStream: !flags.contains(.syn), time))
         }
@@ -199,7 +204,7 @@ public struct TCPReassembler: Sendable {
 
         if flags.contains(.ack) {
             let reverse = direction.reversed
-            if !connection[reverse].started, flags.contains(.syn) {
+            if !connection.started(reverse), flags.contains(.syn) {
                 // SYN-ACK without a captured SYN: its acknowledgement is the client's first byte.
                 connection[reverse].start(sequence: segment.acknowledgementNumber &- 1, isSYN: true)
                 events.append(.streamStarted(connection.stream(reverse), startedMidStream: false, time))

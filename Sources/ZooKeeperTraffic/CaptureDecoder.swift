@@ -69,11 +69,13 @@ public struct CaptureDecoder: Sendable {
         withoutActuallyEscaping(emit) { emit in
             var sink = ClosureSink(emit: emit)
             while stream.next(into: &events) {
-                for item in events {
+                // Moved out one by one (a packet yields a few events at most, so reversing is
+                // cheap): iterating or subscripting the array would copy each event.
+                events.reverse()
+                while let item = events.popLast() {
                     event(item)
                     session.process(item, into: &sink)
                 }
-                events.removeAll(keepingCapacity: true)
                 reporter.update(bytesRead: stream.bytesRead)
             }
         }

@@ -34,19 +34,24 @@ struct ConnectionState {
             }
         }
 
-        /// Takes `length` bytes off the front as one message's bytes.
-        mutating func take(_ length: Int) -> ByteBuffer {
-            guard length > 0 else { return Self.noBytes }
+        /// Takes `length` bytes off the front as one message's bytes, with their stream offset.
+        mutating func take(_ length: Int) -> (bytes: ByteBuffer, offset: Int) {
+            let start = offset
+            offset += length
+            guard length > 0 else { return (Self.noBytes, start) }
             // A message's slice shares `pending`'s storage: appending in place would copy it all.
             pendingIsPrivate = false
-            return pending.readSlice(length: length) ?? Self.noBytes
+            return (pending.readSlice(length: length) ?? Self.noBytes, start)
         }
 
         private static let noBytes = ByteBuffer()
     }
 
     let id: ConnectionID
-    let config: CaptureDecoder
+    // The decoder's settings this connection uses, not the decoder itself: copying its port
+    // sets into every connection's state costs more than the rest of setting it up.
+    let limits: JuteLimits
+    let resyncWindow: Int
     /// The reassembler names the first sender "client" when it missed the SYN;
     /// if that sender owns the well-known port, the roles are the other way round.
     let swapped: Bool
@@ -69,9 +74,16 @@ struct ConnectionState {
         }
     }
 
+    /// The undecoded byte count of `direction`, read without copying the direction out
+    /// (the subscript's getter would, retaining its bytes, for every message).
+    private func pendingCount(_ direction: StreamDirection) -> Int {
+        direction == .clientToServer ? clientToServer.pending.readableBytes : serverToClient.pending.readableBytes
+    }
+
     init(id: ConnectionID, config: CaptureDecoder) {
         self.id = id
-        self.config = config
+        self.limits = config.limits
+        self.resyncWindow = config.resyncWindow
         let serverProto = config.ports.protocolOf(port: id.server.port)
         let clientProto = config.ports.protocolOf(port: id.client.port)
         swapped = !id.initiatorKnown && serverProto == nil && clientProto != nil
@@ -109,7 +121,7 @@ struct ConnectionState {
                 return
             }
             let midStream = clientToServer.needsResync || serverToClient.needsResync
-            decoder = ConnectionDecoding(proto, midStream: midStream, limits: config.limits)
+            decoder = ConnectionDecoding(proto, midStream: midStream, limits: limits)
         }
         drain(direction, at: time, into: &output)
     }
@@ -122,22 +134,21 @@ struct ConnectionState {
         at time: CaptureTimestamp,
         into output: inout some MessageSink
     ) {
-        let bytes = self[direction].take(length)
+        let (bytes, offset) = self[direction].take(length)
         output.put(DecodedMessage(
             time: time, stream: StreamID(connection: zooKeeperID, direction: role(direction)), proto: proto ?? .client,
-            content: content, wireBytes: bytes, streamOffset: self[direction].offset))
-        self[direction].offset += length
+            content: content, wireBytes: bytes, streamOffset: offset))
     }
 
     /// Decodes every whole message buffered for `direction`.
     private mutating func drain(_ direction: StreamDirection, at time: CaptureTimestamp, into output: inout some MessageSink) {
         guard decoder != nil else { return }
         let role = role(direction)
-        while self[direction].pending.readableBytes > 0 {
-            if self[direction].needsResync {
+        while pendingCount(direction) > 0 {
+            if direction == .clientToServer ? clientToServer.needsResync : serverToClient.needsResync {
                 let pending = self[direction].pending
-                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: config.resyncWindow) else {
-                    if pending.readableBytes > config.resyncWindow {
+                guard let skip = Self.findBoundary(in: pending, role: role, decoder: decoder!, window: resyncWindow) else {
+                    if pending.readableBytes > resyncWindow {
                         emit(direction, pending.readableBytes, .undecoded(reason: "no message boundary found"), at: time, into: &output)
                     }
                     return
@@ -145,18 +156,53 @@ struct ConnectionState {
                 self[direction].needsResync = false
                 if skip > 0 { emit(direction, skip, .resynchronised(skippedBytes: skip), at: time, into: &output) }
             }
-            var trial = self[direction].pending
             do {
-                guard let content = try decoder!.next(role, from: &trial) else { return }
-                emit(direction, self[direction].pending.readableBytes - trial.readableBytes, content, at: time, into: &output)
+                let stream = StreamID(connection: zooKeeperID, direction: role)
+                let decoded = direction == .clientToServer
+                    ? try Self.decodeNext(&clientToServer, &decoder!, stream: stream, proto: proto ?? .client, at: time, into: &output)
+                    : try Self.decodeNext(&serverToClient, &decoder!, stream: stream, proto: proto ?? .client, at: time, into: &output)
+                guard decoded else { return }
             } catch {
                 // The bytes from here to the next boundary found are one malformed message.
                 var rest = self[direction].pending
                 rest.moveReaderIndex(forwardBy: 1)
-                let next = Self.findBoundary(in: rest, role: role, decoder: decoder!, window: config.resyncWindow)
+                let next = Self.findBoundary(in: rest, role: role, decoder: decoder!, window: resyncWindow)
                 emit(direction, 1 + (next ?? rest.readableBytes), .malformed(reason: "\(error)"), at: time, into: &output)
             }
         }
+    }
+
+    /// Decodes the next message of one direction and emits it; false when more bytes are needed.
+    ///
+    /// Decodes in place (the decoders consume nothing unless a whole message decodes), then
+    /// rewinds so `take` slices the message's bytes: no copy of the pending buffer, and the
+    /// content goes straight into the message. On a throw nothing is consumed.
+    private static func decodeNext(
+        _ state: inout Direction,
+        _ decoder: inout ConnectionDecoding,
+        stream: StreamID,
+        proto: TrafficProtocol,
+        at time: CaptureTimestamp,
+        into output: inout some MessageSink
+    ) throws -> Bool {
+        let start = state.pending.readerIndex
+        let content: DecodedMessage.Content
+        do {
+            guard let decoded = try decoder.next(stream.direction, from: &state.pending) else {
+                state.pending.moveReaderIndex(to: start)
+                return false
+            }
+            content = decoded
+        } catch {
+            state.pending.moveReaderIndex(to: start)
+            throw error
+        }
+        let length = state.pending.readerIndex - start
+        state.pending.moveReaderIndex(to: start)
+        let (bytes, offset) = state.take(length)
+        output.put(DecodedMessage(
+            time: time, stream: stream, proto: proto, content: consume content, wireBytes: bytes, streamOffset: offset))
+        return true
     }
 
     /// The first offset where a whole message decodes, trying a copy of the decoder.

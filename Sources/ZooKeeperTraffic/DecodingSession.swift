@@ -6,7 +6,7 @@ struct DecodingSession {
     // States live in an array and are changed in place; `slots` finds them by connection, and
     // `last` skips even that for the runs of events of one connection that captures are made of.
     private var states: [ConnectionState?] = []
-    private var slots: [ConnectionID: Int] = [:]
+    private var slots = ConnectionTable()
     private var freeSlots: [Int] = []
     private var last: (id: ConnectionID, slot: Int)?
 
@@ -14,8 +14,8 @@ struct DecodingSession {
         self.decoder = decoder
     }
 
-    mutating func process(_ event: TCPStreamEvent, into output: inout some MessageSink) {
-        switch event {
+    mutating func process(_ event: consuming TCPStreamEvent, into output: inout some MessageSink) {
+        switch consume event {
         case .opened(let id, _):
             states[slot(id)] = ConnectionState(id: id, config: decoder)
         case .streamStarted(let stream, let midStream, _):
@@ -27,7 +27,7 @@ struct DecodingSession {
         case .finished(let stream, let time):
             states[slot(stream.connection)]!.finish(stream.direction, at: time, into: &output)
         case .closed(let id, let reason, let time):
-            guard let slot = slots.removeValue(forKey: id), var state = states[slot].take() else { return }
+            guard let slot = slots.removeValue(for: id), var state = states[slot].take() else { return }
             freeSlots.append(slot)
             if last?.slot == slot { last = nil }
             state.close(reason, at: time, into: &output)
@@ -48,7 +48,7 @@ struct DecodingSession {
                 states.append(nil)
             }
             states[slot] = ConnectionState(id: id, config: decoder)
-            slots[id] = slot
+            slots.set(slot, for: id)
         }
         last = (id, slot)
         return slot
