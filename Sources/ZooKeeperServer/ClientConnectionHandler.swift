@@ -18,6 +18,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var received: ByteBuffer?
     /// The zxid the output being written depends on (see ConnectionHandle.drain).
     private var tag: Int64 = 0
+    /// Output written directly while nothing waits in the outbox and the log
+    /// is ahead of it: no per-message buffer, one write per read batch.
+    private var direct: ByteBuffer?
     private var handle: ConnectionHandle?
     private var connection = ConnectionContext(id: 0, sessionID: 0, identities: ConnectionIdentities())
     private var logger: Logger
@@ -289,7 +292,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func write(_ message: ServerMessage, context: ChannelHandlerContext) {
-        let length = (handle?.enqueue(message, tag: tag) ?? 4) - 4
+        let length: Int
+        if let handle, handle.isIdle(upTo: tag, log: server.txnLog) {
+            // Events posted before this step would be in the outbox, making it
+            // not idle; anything posted later is a later change and may follow.
+            if direct == nil { direct = context.channel.allocator.buffer(capacity: 1024) }
+            let before = direct!.writerIndex
+            message.write(to: &direct!)
+            length = direct!.writerIndex - before - 4
+        } else {
+            // Keep the order: what was written directly goes before the outbox.
+            if let pending = direct, pending.readableBytes > 0 {
+                direct = nil
+                context.write(wrapOutboundOut(pending), promise: nil)
+            }
+            length = (handle?.enqueue(message, tag: tag) ?? 4) - 4
+        }
         handle?.stats.withLockedValue { $0.sent += 1 }
         let kind: ServerCounters.Frame
         switch message {
@@ -302,6 +320,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Writes what the txn log allows; the rest follows when it is durable.
     private func flush(context: ChannelHandlerContext) {
+        if let pending = direct, pending.readableBytes > 0 {
+            direct = nil
+            context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
+        }
         handle?.drain(log: server.txnLog)
     }
 
@@ -311,6 +333,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard phase != .closed else { return }
         phase = .closed
         logger.info("closing connection: \(reason)", metadata: ["session": "\(hex(connection.sessionID))"])
+        if let pending = direct, pending.readableBytes > 0 {
+            direct = nil
+            context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
+        }
         guard let handle else {
             context.close(promise: nil)
             return

@@ -38,6 +38,12 @@ final class ConnectionHandle: Sendable {
         return bytes.readableBytes
     }
 
+    /// Nothing is queued and `tag` is durable: output may skip the outbox.
+    func isIdle(upTo tag: Int64, log: TxnLog) -> Bool {
+        guard tag <= log.durableZxid else { return false }
+        return outbox.withLockedValue { $0.items.isEmpty && !$0.closeWhenEmpty }
+    }
+
     /// Closes the channel once everything queued has been written.
     func closeAfterPending() {
         outbox.withLockedValue { $0.closeWhenEmpty = true }
