@@ -21,6 +21,23 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Output written directly while nothing waits in the outbox and the log
     /// is ahead of it: no per-message buffer, one write per read batch.
     private var direct: ByteBuffer?
+    /// Counter changes of this read batch, added to the server's at its end:
+    /// one lock shared by every connection per batch, not several per request.
+    private var pendingCounters = ServerCounters()
+    private var hasPendingCounters = false
+
+    private func counters(_ change: (inout ServerCounters) -> Void) {
+        change(&pendingCounters)
+        hasPendingCounters = true
+    }
+
+    private func publishCounters() {
+        guard hasPendingCounters else { return }
+        let delta = pendingCounters
+        pendingCounters = ServerCounters()
+        hasPendingCounters = false
+        server.counters.withLockedValue { $0.merge(delta) }
+    }
     private var handle: ConnectionHandle?
     private var connection = ConnectionContext(id: 0, sessionID: 0, identities: ConnectionIdentities())
     private var logger: Logger
@@ -142,7 +159,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard let body = nextFrame(&buffer, context: context) else { return false }
         let start = ServerClock.now().monotonic
         countReceived(frameLength: body.readableBytes)
-        server.counters.withLockedValue { $0.connectionRequests += 1 }
+        counters { $0.connectionRequests += 1 }
         let frame: ConnectRequestFrame
         do {
             frame = try ConnectRequestFrame(frameBody: body, limits: limits)
@@ -181,7 +198,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             if created { $0.recordResponse(cxid: 0, zxid: zxid, op: "SESS", start: start, end: end) }
         }
         if created {
-            server.counters.withLockedValue { $0.recordLatency(end - start, isWrite: true) }
+            counters { $0.recordLatency(end - start, isWrite: true) }
         }
         logger.info(
             frame.request.sessionId == 0 ? "established new session" : "re-established session",
@@ -240,11 +257,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 handle?.stats.withLockedValue {
                     $0.recordResponse(cxid: Int64(xid), zxid: reply.zxid, op: name, start: now.monotonic, end: end)
                 }
-                server.counters.withLockedValue { $0.recordLatency(end - now.monotonic, isWrite: RequestStatistics.isWrite(op)) }
+                counters { $0.recordLatency(end - now.monotonic, isWrite: RequestStatistics.isWrite(op)) }
             }
             if reply.err == .authFailed {
                 logger.warning("authentication failed")
-                server.counters.withLockedValue { $0.authFailed += 1 }
+                counters { $0.authFailed += 1 }
             }
         }
         if outcome.close {
@@ -258,6 +275,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Java counts the word as a packet received (4 bytes), answers, counts
     /// one packet sent, and closes; bytes after the word are ignored.
     private func answer(_ word: FourLetterWord, buffer: inout ByteBuffer, context: ChannelHandlerContext) {
+        publishCounters()
         handle?.stats.withLockedValue {
             $0.received += 1
             $0.answeringWord = true
@@ -285,7 +303,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func countReceived(frameLength: Int) {
         handle?.stats.withLockedValue { $0.received += 1 }
-        server.counters.withLockedValue {
+        counters {
             $0.received += 1
             $0.bytesReceived += 4 + frameLength
         }
@@ -315,11 +333,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case .event: kind = .event
         case .connect, .fourLetterReply: kind = .other
         }
-        server.counters.withLockedValue { $0.countSent(kind, length: length) }
+        counters { $0.countSent(kind, length: length) }
     }
 
     /// Writes what the txn log allows; the rest follows when it is durable.
     private func flush(context: ChannelHandlerContext) {
+        publishCounters()
         if let pending = direct, pending.readableBytes > 0 {
             direct = nil
             context.writeAndFlush(wrapOutboundOut(pending), promise: nil)
@@ -333,6 +352,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard phase != .closed else { return }
         phase = .closed
         logger.info("closing connection: \(reason)", metadata: ["session": "\(hex(connection.sessionID))"])
+        publishCounters()
         if let pending = direct, pending.readableBytes > 0 {
             direct = nil
             context.writeAndFlush(wrapOutboundOut(pending), promise: nil)

@@ -50,6 +50,25 @@ struct ServerCounters: Sendable {
         if size > maxResponseSize { maxResponseSize = size }
     }
 
+    /// Adds another set of counters (one connection's batch) to these.
+    mutating func merge(_ other: ServerCounters) {
+        received += other.received
+        sent += other.sent
+        requestLatency.merge(other.requestLatency)
+        readLatency.merge(other.readLatency)
+        updateLatency.merge(other.updateLatency)
+        if other.lastResponseSize != -1 { lastResponseSize = other.lastResponseSize }
+        if other.minResponseSize != -1 && (minResponseSize == -1 || other.minResponseSize < minResponseSize) {
+            minResponseSize = other.minResponseSize
+        }
+        maxResponseSize = Swift.max(maxResponseSize, other.maxResponseSize)
+        bytesReceived += other.bytesReceived
+        responseBytes += other.responseBytes
+        watchBytes += other.watchBytes
+        connectionRequests += other.connectionRequests
+        authFailed += other.authFailed
+    }
+
     /// ServerStats.updateLatency: one latency in ms, counted as a write when the
     /// request carries a txn header in Java.
     mutating func recordLatency(_ latency: Int64, isWrite: Bool) {
@@ -86,6 +105,26 @@ struct LatencySummary: Sendable {
         } else {
             let slot = Int64.random(in: 0..<count, using: &generator)
             if slot < Int64(Self.reservoirSize) { samples[Int(slot)] = value }
+        }
+    }
+
+    /// Adds another summary: totals and extremes exactly, its samples into
+    /// the reservoir as if they had arrived one by one.
+    mutating func merge(_ other: LatencySummary) {
+        guard other.count > 0 else { return }
+        total += other.total
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        let before = count
+        count += other.count
+        guard keepsSamples else { return }
+        for (offset, value) in other.samples.enumerated() {
+            if samples.count < Self.reservoirSize {
+                samples.append(value)
+            } else {
+                let slot = Int64.random(in: 0..<(before + Int64(offset) + 1), using: &generator)
+                if slot < Int64(Self.reservoirSize) { samples[Int(slot)] = value }
+            }
         }
     }
 
