@@ -114,7 +114,9 @@ public final class ZooKeeperServer: Sendable {
             var seen = Set<ConnectionID>()
             for delivery in deliveries where delivery.connection != own {
                 guard let handle = connections.get(delivery.connection) else { continue }
-                handle.enqueue(.event(Self.eventHeader, delivery.event), tag: tag)
+                let length = handle.enqueue(.event(Self.eventHeader, delivery.event), tag: tag) - 4
+                handle.stats.withLockedValue { $0.sent += 1 }
+                counters.withLockedValue { $0.countSent(.event, length: length) }
                 if seen.insert(handle.id).inserted { posted.append(handle) }
             }
             return (outcome, tag)
