@@ -88,18 +88,4 @@ public struct WatchManager {
 
     public var dataWatchCount: Int { data.watchCount }
     public var childWatchCount: Int { child.watchCount }
-    public var watchedPaths: Set<String> {
-        Set(data.watchersByPath.keys).union(child.watchersByPath.keys)
-    }
-    /// Paths per connection over both tables, for `wchc`.
-    public var pathsByConnection: [ConnectionID: Set<String>] {
-        data.pathsByWatcher.merging(child.pathsByWatcher) { $0.union($1) }
-    }
-    /// Connections per path over both tables, for `wchp`.
-    public var connectionsByPath: [String: Set<ConnectionID>] {
-        var result: [String: Set<ConnectionID>] = [:]
-        for (path, watchers) in data.watchersByPath { result[path, default: []].formUnion(watchers.keys) }
-        for (path, watchers) in child.watchersByPath { result[path, default: []].formUnion(watchers.keys) }
-        return result
-    }
 }
