@@ -57,8 +57,13 @@ enum Layout {
     /// must agree.
     @Test func everyWordInJavasLayout() async throws {
         let java = try JavaFourLetterTranscript.answers()
-        // Java's own 10 s sessionless timeout, so `dump` buckets connections as it did.
-        let server = try await TestServer.start(extraConfig: "4lw.commands.whitelist=*\nnio.sessionlessCnxnTimeout=10000\n")
+        // Java's capture used a 10 s session and a 10 s sessionless timeout, so
+        // `dump` put both connections in one bucket. Both are 120 s here, still
+        // equal (same layout), so a slow run neither expires the session midway
+        // nor lets the buckets straddle an interval boundary.
+        let server = try await TestServer.start(
+            extraConfig: "4lw.commands.whitelist=*\nnio.sessionlessCnxnTimeout=120000\nmaxSessionTimeout=120000\n"
+        )
         let session = try await WireClient.connect(to: server.address, group: server.group)
         do {
             try await runScenario(server, session: session, java: java)
@@ -72,7 +77,7 @@ enum Layout {
     }
 
     private func runScenario(_ server: TestServer, session: WireClient, java: [(word: String, text: String)]) async throws {
-        let connected = try await session.handshake(timeout: 10_000)
+        let connected = try await session.handshake(timeout: 120_000)
         let sid = "0x" + String(UInt64(bitPattern: connected.response.sessionId), radix: 16)
         let data = ByteBuffer(string: "four letter words")
         let open = DataTree.openACL
@@ -139,11 +144,11 @@ enum Layout {
 
         let cons = answer("cons")
         #expect(cons.contains("[1](queued=0,recved=6,sent=6,sid=\(sid),lop=EXIS,est="))
-        #expect(cons.contains(",to=10000,lcxid=0x5,lzxid=0x3,lresp="))
+        #expect(cons.contains(",to=120000,lcxid=0x5,lzxid=0x3,lresp="))
         #expect(cons.contains("[0](queued=0,recved=1,sent=0)\n\n"))
         let reset = answer("cons", 1)
         #expect(reset.contains("[1](queued=0,recved=0,sent=0,sid=\(sid),lop=NA,est="))
-        #expect(reset.contains(",to=10000,lzxid=0xffffffffffffffff,lresp=0,llat=0,minlat=0,avglat=0,maxlat=0)\n"))
+        #expect(reset.contains(",to=120000,lzxid=0xffffffffffffffff,lresp=0,llat=0,minlat=0,avglat=0,maxlat=0)\n"))
         #expect(answer("cons", 2).split(separator: "\n").count == 1)
 
         let monitor = Dictionary(uniqueKeysWithValues: answer("mntr").split(separator: "\n").map { line in
@@ -172,7 +177,7 @@ enum Layout {
         let conf = answer("conf")
         #expect(conf.contains("clientPort=\(try #require(server.address.port))\n"))
         #expect(conf.contains("dataDir=\(server.dataDir)/version-2\n"))
-        #expect(conf.contains("tickTime=2000\nmaxClientCnxns=0\nminSessionTimeout=4000\nmaxSessionTimeout=40000\n"))
+        #expect(conf.contains("tickTime=2000\nmaxClientCnxns=0\nminSessionTimeout=4000\nmaxSessionTimeout=120000\n"))
         #expect(answer("envi").contains("zookeeper.version=\(ServerVersion.string)\n"))
         #expect(answer("dirs").hasPrefix("datadir_size: "))
     }
