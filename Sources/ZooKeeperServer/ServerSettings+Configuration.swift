@@ -15,6 +15,8 @@ extension ServerSettings {
         skipACL = configuration.settings.skipACL
         reconfigEnabled = configuration.reconfigEnabled
         enforceQuota = configuration.systemProperties["zookeeper.enforceQuota"]?.lowercased() == "true"
+        // Boolean.parseBoolean: only "true" (any case) turns it on.
+        digestEnabled = (configuration.systemProperties["zookeeper.digest.enabled"] ?? "true").lowercased() == "true"
         if let value = configuration.systemProperties["zookeeper.closeSessionTxn.enabled"] {
             closeSessionTxnEnabled = value.lowercased() != "false"
         }

@@ -42,6 +42,11 @@ public final class ZooKeeperServer: Sendable {
     /// Txns logged since the last snapshot, and when the next one is due
     /// (Java: snapCount/2 plus a random part of snapCount/2).
     private let snapshotCounter = NIOLockedValueBox((count: 0, due: 0))
+    /// Set while a snapshot is being taken; a snapshot due meanwhile is
+    /// skipped, as Java's SyncRequestProcessor skips it ("too busy to snap").
+    private let snapshotRunning = NIOLockedValueBox(false)
+    /// Nodes serialized per hold of the state lock while a snapshot walks the tree.
+    static let snapshotStepNodes = 2000
 
     /// Recovers the state from the dataDir (snapshot and txn logs) and takes
     /// a fresh snapshot of it, as Java does at every start.
@@ -58,9 +63,12 @@ public final class ZooKeeperServer: Sendable {
         let lastZxid = recovered.state.lastZxid
         logger.info(
             "recovered the database",
-            metadata: ["snapshot": "\(hex(recovered.snapshotZxid))", "txns": "\(recovered.txnCount)", "zxid": "\(hex(lastZxid))"]
+            metadata: [
+                "snapshot": "\(hex(recovered.snapshotZxid))", "txns": "\(recovered.txnCount)", "zxid": "\(hex(lastZxid))",
+                "digestMismatches": "\(recovered.digestMismatches)",
+            ]
         )
-        let snapshot = try dataDirectory.writeSnapshot(recovered.state.snapshotBody(), zxid: lastZxid)
+        let snapshot = try dataDirectory.writeSnapshot(recovered.state.snapshot().file, zxid: lastZxid)
         logger.info("snapshot taken", metadata: ["file": "\(snapshot)"])
         state = LockedState(recovered.state)
         txnLog = TxnLog(
@@ -94,7 +102,7 @@ public final class ZooKeeperServer: Sendable {
         except own: ConnectionID?, _ body: (ZooKeeperState) -> (Outcome, [TxnEntry], [WatchDelivery])
     ) -> (Outcome, Int64) {
         var posted: [ConnectionHandle] = []
-        var snapshot: (SnapshotBody, Int64)?
+        var snapshot: FuzzySnapshot?
         let result = state.withState { state -> (Outcome, Int64) in
             let (outcome, txns, deliveries) = body(state)
             let tag = state.lastZxid
@@ -107,8 +115,17 @@ public final class ZooKeeperServer: Sendable {
                     return true
                 }
                 if due {
-                    txnLog.requestRoll()
-                    snapshot = (state.snapshotBody(), tag)
+                    let idle = snapshotRunning.withLockedValue { running in
+                        if running { return false }
+                        running = true
+                        return true
+                    }
+                    if idle {
+                        txnLog.requestRoll()
+                        snapshot = FuzzySnapshot(of: state)
+                    } else {
+                        logger.warning("too busy to snapshot, skipping")
+                    }
                 }
             }
             var seen = Set<ConnectionID>()
@@ -124,17 +141,42 @@ public final class ZooKeeperServer: Sendable {
         for handle in posted {
             handle.channel.eventLoop.execute { handle.drain(log: self.txnLog) }
         }
-        if let (body, zxid) = snapshot {
+        if let snapshot {
             snapshots.async { [self] in
-                do {
-                    let path = try dataDirectory.writeSnapshot(body, zxid: zxid)
-                    logger.info("snapshot taken", metadata: ["file": "\(path)"])
-                } catch {
-                    logger.error("snapshot failed: \(error)")
-                }
+                takeSnapshot(snapshot)
+                snapshotRunning.withLockedValue { $0 = false }
             }
         }
         return result
+    }
+
+    /// Walks the tree a step at a time, letting requests run between steps,
+    /// then writes the file once the log holds every txn the walk may have
+    /// seen: a snapshot must never be ahead of the log it is replayed with.
+    private func takeSnapshot(_ started: FuzzySnapshot) {
+        var snapshot = started
+        var endZxid: Int64 = 0
+        var steps = 0
+        while !snapshot.isComplete {
+            endZxid = state.withState { state in
+                snapshot.step(state, budget: Self.snapshotStepNodes)
+                return state.lastZxid
+            }
+            steps += 1
+            sched_yield()
+        }
+        let durable = DispatchSemaphore(value: 0)
+        txnLog.whenDurable(endZxid) { durable.signal() }
+        guard durable.wait(timeout: .now() + .seconds(60)) == .success else {
+            logger.error("snapshot abandoned: the txn log did not reach \(hex(endZxid))")
+            return
+        }
+        do {
+            let path = try dataDirectory.writeSnapshot(snapshot.file, zxid: snapshot.zxid)
+            logger.info("snapshot taken", metadata: ["file": "\(path)", "nodes": "\(snapshot.body.nodes.count)", "steps": "\(steps)"])
+        } catch {
+            logger.error("snapshot failed: \(error)")
+        }
     }
 
     /// Binds the client port; returns the address bound (port 0 picks a free one).
@@ -185,8 +227,9 @@ public final class ZooKeeperServer: Sendable {
         for connection in connections.all {
             try? await connection.channel.close()
         }
-        txnLog.stop()
+        // A snapshot in progress needs the log running to finish.
         snapshots.sync {}
+        txnLog.stop()
         logger.info("shut down")
     }
 

@@ -8,6 +8,8 @@ final class StateHarness {
     var now = Instant(monotonic: 1_000_000, wall: 1_700_000_000_000)
     private var nextConnection: ConnectionID = 1
     private var xids: [ConnectionID: Int32] = [:]
+    /// Every txn the state produced through this harness, in order.
+    private(set) var log: [TxnEntry] = []
 
     init(_ configure: (inout ServerSettings) -> Void = { _ in }) {
         var settings = ServerSettings()
@@ -29,6 +31,7 @@ final class StateHarness {
             ConnectRequestFrame(request: ConnectRequest(protocolVersion: 0, lastZxidSeen: 0, timeOut: timeout, sessionId: 0, passwd: ByteBuffer(bytes: [UInt8](repeating: 0, count: 16)), readOnly: false)),
             connection: id, now: now
         )
+        log += outcome.txns
         return ConnectionContext(
             id: id, sessionID: outcome.sessionID,
             identities: ConnectionIdentities([AuthIdentity(scheme: "ip", id: "127.0.0.1")])
@@ -47,7 +50,9 @@ final class StateHarness {
             xids[connection.id] = value
             return value
         }()
-        return state.process(ClientRequest(xid: next, op: op, body: body), from: connection, now: now)
+        let outcome = state.process(ClientRequest(xid: next, op: op, body: body), from: connection, now: now)
+        log += outcome.txns
+        return outcome
     }
 
     static let open = [ACL(perms: Perms.all.rawValue, id: Id(scheme: "world", id: "anyone"))]

@@ -169,6 +169,14 @@ def run_variant(a, variant, report):
                                                  "Reading snapshot", "loadData", "expir"))]
         for ln in interesting[:12]:
             print("[%s]   second server log: %s" % (variant, ln[:220]), flush=True)
+        # Both servers check the tree digest written with every txn and snapshot.
+        digest_trouble = [ln.strip() for ln in dst.log_text().splitlines()
+                          if any(w in ln for w in ("digest mismatch", "Digests are not matching",
+                                                   "EOF exception while reading the digest",
+                                                   "tree digest differs"))]
+        for ln in digest_trouble[:5]:
+            print("[%s]   DIGEST %s" % (variant, ln[:220]), flush=True)
+        failures += ["%s: digest: %s" % (variant, ln[:200]) for ln in digest_trouble]
         if not a.no_expiry_check:
             failures += expiry_checks(a, variant, dst, dump_b, int(s1_id, 16), t_start, t_built)
         rc2 = dst.stop(signal.SIGTERM)

@@ -39,6 +39,9 @@ public struct DataDirectory: Sendable {
         public var txnCount: Int
         /// Logs whose torn tail was cut off.
         public var truncated: [String]
+        /// Txns (or the snapshot) after which the tree's digest was not the one
+        /// written with it; Java reports these and carries on.
+        public var digestMismatches: Int
     }
 
     /// Java's FileTxnSnapLog.restore: the newest snapshot that reads whole,
@@ -47,11 +50,13 @@ public struct DataDirectory: Sendable {
     /// off; damage with valid records after it stops the server.
     public func recover(settings: ServerSettings, now: Instant, logger: Logger) throws -> Recovered {
         var snapshot: SnapshotBody?
+        var snapshotDigest: SnapshotZxidDigest?
         var snapshotZxid: Int64 = 0
         for (zxid, path) in snapshots.reversed() {
             do {
                 let file = try SnapshotFile(decoding: try FileIO.readAll(path))
                 snapshot = file.body
+                snapshotDigest = file.digest
                 snapshotZxid = zxid
                 logger.info("loaded snapshot", metadata: ["file": "\(path)", "nodes": "\(file.body.nodes.count)", "sessions": "\(file.body.sessions.count)"])
                 break
@@ -81,16 +86,25 @@ public struct DataDirectory: Sendable {
             }
         }
         let replayed = txns.filter { $0.header.zxid > snapshotZxid }
+        var mismatches: [Int64] = []
         let state = ZooKeeperState.recover(
-            snapshot: snapshot, snapshotZxid: snapshotZxid, txns: replayed, settings: settings, now: now
+            snapshot: snapshot, snapshotZxid: snapshotZxid, snapshotDigest: snapshotDigest,
+            txns: replayed, settings: settings, now: now
+        ) { mismatches.append($0) }
+        for zxid in mismatches.prefix(10) {
+            logger.error("tree digest differs from the one logged", metadata: ["zxid": "\(hex(zxid))"])
+        }
+        return Recovered(
+            state: state, snapshotZxid: snapshotZxid, txnCount: replayed.count, truncated: truncated,
+            digestMismatches: mismatches.count
         )
-        return Recovered(state: state, snapshotZxid: snapshotZxid, txnCount: replayed.count, truncated: truncated)
     }
 
-    /// Writes `snapshot.<zxid>` as Java's FileSnap does (header, body, seal), durably.
-    public func writeSnapshot(_ body: SnapshotBody, zxid: Int64) throws -> String {
+    /// Writes `snapshot.<zxid>` as Java's FileSnap does (header, body, seals,
+    /// digest), durably; `zxid` is where the snapshot began.
+    public func writeSnapshot(_ file: SnapshotFile, zxid: Int64) throws -> String {
         let path = snapshotDirectory + "/snapshot." + String(UInt64(bitPattern: zxid), radix: 16)
-        try FileIO.writeDurably(path, SnapshotFile(body: body).encode())
+        try FileIO.writeDurably(path, file.encode())
         return path
     }
 }

@@ -18,6 +18,8 @@ public struct ServerSettings: Sendable {
     public var closeSessionTxnEnabled = true
     /// `zookeeper.enforceQuota`: hard quota limits fail writes with QuotaExceeded.
     public var enforceQuota = false
+    /// `zookeeper.digest.enabled`: tree digests in the txn log and snapshots.
+    public var digestEnabled = true
 
     public init() {}
 

@@ -11,6 +11,19 @@ public struct TxnResult: Sendable {
 }
 
 extension ZooKeeperState {
+    /// Applies a txn this server made and keeps it for the log, carrying the
+    /// tree digest after it as Java's PrepRequestProcessor precalculates it.
+    /// A request that failed whole becomes an error txn before Java sets a
+    /// digest, so those carry none (a multi with failed ops still does).
+    @discardableResult
+    func commit(_ entry: TxnEntry, to txns: inout [TxnEntry], deliveries: inout [WatchDelivery]) -> TxnResult {
+        var entry = entry
+        let result = apply(entry, deliveries: &deliveries)
+        entry.digest = entry.type == .error ? nil : tree.txnDigest
+        txns.append(entry)
+        return result
+    }
+
     /// Applies a txn to the tree, firing watches: the one way state changes,
     /// whether the txn was just prepared or is replayed from a log.
     @discardableResult

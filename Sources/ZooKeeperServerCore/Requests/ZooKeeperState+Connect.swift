@@ -38,8 +38,7 @@ extension ZooKeeperState {
                 body: .createSession(CreateSessionTxn(timeOut: timeout))
             )
             var ignored: [WatchDelivery] = []
-            apply(entry, deliveries: &ignored)
-            outcome.txns.append(entry)
+            commit(entry, to: &outcome.txns, deliveries: &ignored)
             sessionConnections[session] = connection
             outcome.sessionID = session
             outcome.response = respond(timeout, session, JavaRandom.sessionPassword(for: session))

@@ -38,8 +38,7 @@ extension ZooKeeperState {
                 body = .error(ErrorTxn(err: error.code.rawValue))
             }
             let entry = TxnEntry(header: header, body: body)
-            apply(entry, deliveries: &outcome.deliveries)
-            outcome.txns.append(entry)
+            commit(entry, to: &outcome.txns, deliveries: &outcome.deliveries)
         }
         return outcome
     }

@@ -84,8 +84,7 @@ extension ZooKeeperState {
         if Self.writeOps.contains(op) {
             let entry = errorEntry(connection.sessionID, xid: xid, err: .marshallingError, now: now)
             var deliveries: [WatchDelivery] = []
-            apply(entry, deliveries: &deliveries)
-            outcome.txns.append(entry)
+            commit(entry, to: &outcome.txns, deliveries: &deliveries)
             zxid = entry.header.zxid
         }
         outcome.reply = Self.reply(xid, zxid, .marshallingError, op)
@@ -132,8 +131,7 @@ extension ZooKeeperState {
             }
         }
         let entry = TxnEntry(header: header, body: body)
-        let result = apply(entry, deliveries: &outcome.deliveries)
-        outcome.txns.append(entry)
+        let result = commit(entry, to: &outcome.txns, deliveries: &outcome.deliveries)
         if op == .check && result.err == .ok {
             // Java fails serialising the null Stat of a top-level check and sends nothing.
             return outcome
@@ -210,8 +208,7 @@ extension ZooKeeperState {
     func closeSession(_ session: Int64, xid: Int32, now: Instant) -> RequestOutcome {
         var outcome = RequestOutcome()
         let entry = closeSessionEntry(session, cxid: xid, now: now)
-        apply(entry, deliveries: &outcome.deliveries)
-        outcome.txns.append(entry)
+        commit(entry, to: &outcome.txns, deliveries: &outcome.deliveries)
         sessionConnections[session] = nil
         outcome.reply = Self.reply(xid, tree.lastProcessedZxid, .ok, .closeSession)
         outcome.close = true
@@ -234,8 +231,7 @@ extension ZooKeeperState {
         var outcome = RequestOutcome()
         for session in sessions.expire(now: now.monotonic) {
             let entry = closeSessionEntry(session, cxid: 0, now: now)
-            apply(entry, deliveries: &outcome.deliveries)
-            outcome.txns.append(entry)
+            commit(entry, to: &outcome.txns, deliveries: &outcome.deliveries)
             if let connection = sessionConnections.removeValue(forKey: session) {
                 outcome.closeConnections.append(connection)
             }

@@ -67,7 +67,7 @@ public final class ZooKeeperState {
 
     public init(settings: ServerSettings, now: Instant, tree: DataTree? = nil) {
         self.settings = settings
-        self.tree = tree ?? DataTree(extendedTypes: settings.extendedTypesEnabled)
+        self.tree = tree ?? DataTree(extendedTypes: settings.extendedTypesEnabled, digestEnabled: settings.digestEnabled)
         self.tree.extendedTypes = settings.extendedTypesEnabled
         lastZxid = self.tree.lastProcessedZxid
         monotonicNow = now.monotonic

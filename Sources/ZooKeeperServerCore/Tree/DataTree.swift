@@ -18,6 +18,10 @@ public struct DataTree {
     public internal(set) var lastProcessedZxid: Int64 = 0
     /// Whether TTL owners are read as TTLs (`zookeeper.extendedTypesEnabled`).
     public var extendedTypes: Bool
+    /// `zookeeper.digest.enabled` (on by default since 3.6).
+    public let digestEnabled: Bool
+    /// Java's tree digest (DataTree+Digest.swift), kept up to date by every change.
+    public internal(set) var digest: Int64 = 0
 
     public static let zookeeperPath = "/zookeeper"
     public static let quotaPath = "/zookeeper/quota"
@@ -27,13 +31,14 @@ public struct DataTree {
 
     /// A tree with Java's system nodes: `/`, `/zookeeper`, `/zookeeper/quota`
     /// and the read-only `/zookeeper/config`, all with zeroed stats.
-    public init(extendedTypes: Bool = false) {
-        self.init(extendedTypes: extendedTypes, empty: false)
+    public init(extendedTypes: Bool = false, digestEnabled: Bool = true) {
+        self.init(extendedTypes: extendedTypes, digestEnabled: digestEnabled, empty: false)
     }
 
     /// `empty`: no nodes at all, for restoring a snapshot into.
-    init(extendedTypes: Bool, empty isEmpty: Bool) {
+    init(extendedTypes: Bool, digestEnabled: Bool, empty isEmpty: Bool) {
         self.extendedTypes = extendedTypes
+        self.digestEnabled = digestEnabled
         if isEmpty { return }
         let empty = ByteBuffer()
         let root = DataNode(data: empty, acl: Self.openACL, stat: .zero)
@@ -49,6 +54,7 @@ public struct DataTree {
         nodes[Self.zookeeperPath] = zookeeper
         nodes[Self.quotaPath] = quota
         nodes[Self.configPath] = config
+        for (path, node) in nodes { addDigest(path, node) }
     }
 
     public func node(_ path: String) -> DataNode? { nodes[path] }
@@ -97,17 +103,21 @@ public struct DataTree {
             // Replaying a fuzzy snapshot's log: the node is there already, but
             // the parent may lag; Java's processTxn catches it up (setCversionPzxid).
             if parentCVersion > parent.stat.cversion {
+                removeDigest(parentPath, parent)
                 parent.stat.cversion = parentCVersion
                 parent.stat.pzxid = zxid
+                addDigest(parentPath, parent)
             }
             return nil
         }
+        removeDigest(parentPath, parent)
         var cversion = parentCVersion
         if cversion == -1 { cversion = parent.stat.cversion + 1 }
         if cversion > parent.stat.cversion {
             parent.stat.cversion = cversion
             parent.stat.pzxid = zxid
         }
+        addDigest(parentPath, parent)
         let stat = StatPersisted(
             czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0,
             aversion: 0, ephemeralOwner: ephemeralOwner, pzxid: zxid
@@ -115,6 +125,7 @@ public struct DataTree {
         let node = DataNode(data: data, acl: acl, stat: stat)
         parent.children.insert(childName)
         nodes[path] = node
+        addDigest(path, node)
         switch EphemeralKind(owner: ephemeralOwner, extendedTypes: extendedTypes) {
         case .container: containers.insert(path)
         case .ttl: ttls.insert(path)
@@ -135,9 +146,12 @@ public struct DataTree {
     mutating func deleteNode(_ path: String, zxid: Int64) -> Bool {
         let (parentPath, childName) = Self.split(path)
         guard let parent = nodes[parentPath] else { return false }
+        removeDigest(parentPath, parent)
         parent.children.remove(childName)
         if zxid > parent.stat.pzxid { parent.stat.pzxid = zxid }
+        addDigest(parentPath, parent)
         guard let node = nodes.removeValue(forKey: path) else { return false }
+        removeDigest(path, node)
         switch kind(of: node) {
         case .container: containers.remove(path)
         case .ttl: ttls.remove(path)
@@ -156,6 +170,8 @@ public struct DataTree {
     mutating func setData(_ path: String, data: ByteBuffer?, version: Int32, zxid: Int64, time: Int64) -> DataNode? {
         guard let node = nodes[path] else { return nil }
         let previous = Int64(node.dataLength)
+        removeDigest(path, node)
+        defer { addDigest(path, node) }
         node.data = data
         updateQuota(for: path, bytes: Int64(data?.readableBytes ?? 0) - previous, count: 0)
         node.stat.mtime = time
@@ -166,6 +182,8 @@ public struct DataTree {
 
     mutating func setACL(_ path: String, acl: [ACL], version: Int32) -> DataNode? {
         guard let node = nodes[path] else { return nil }
+        removeDigest(path, node)
+        defer { addDigest(path, node) }
         node.stat.aversion = version
         node.acl = acl
         return node
@@ -180,6 +198,7 @@ public struct DataTree {
     /// Restores a node read from a snapshot, as Java's deserialize does.
     mutating func restore(path: String, node: DataNode) {
         nodes[path] = node
+        addDigest(path, node)
         if path.hasPrefix(Self.quotaPath + "/") && path.hasSuffix("/" + Self.limitNode) {
             quotaPaths.insert(String(path.dropFirst(Self.quotaPath.count).dropLast(Self.limitNode.count + 1)))
         }
