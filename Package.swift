@@ -49,7 +49,9 @@ let package = Package(
             name: "ZooKeeperQuorumProtocol",
             dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore]
         ),
-        .target(name: "ZooKeeperStorageFormat", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore]),
+        .target(name: "ZooKeeperStorageFormat", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", "CZlib", nioCore]),
+        // The system zlib (zlib1g-dev), for gzip-compressed snapshots.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ZooKeeperPCAP", dependencies: [nioCore]),
         .target(
             name: "ZooKeeperTraffic",
@@ -58,7 +60,7 @@ let package = Package(
         // What zkdump prints: text and JSON lines, filters, statistics, txn log and snapshot dumps.
         .target(name: "ZooKeeperDump", dependencies: ["ZooKeeperTraffic", "ZooKeeperStorageFormat", nioCore]),
         .target(name: "ZooKeeperServerConfig"),
-        .executableTarget(name: "zkdump", dependencies: ["ZooKeeperDump", argumentParser]),
+        .executableTarget(name: "zkdump", dependencies: ["ZooKeeperDump", "ZooKeeperStorageFormat", argumentParser]),
         // The server's logic without I/O: data tree, sessions, watches, ACLs, request processing.
         .target(
             name: "ZooKeeperServerCore",

@@ -57,7 +57,10 @@ public final class ZooKeeperServer: Sendable {
         self.logger = logger
         let now = ServerClock.now()
         startedAt = now.monotonic
-        dataDirectory = DataDirectory(dataDir: configuration.dataDir, dataLogDir: configuration.dataLogDir)
+        dataDirectory = DataDirectory(
+            dataDir: configuration.dataDir, dataLogDir: configuration.dataLogDir,
+            snapshotCompression: SnapshotCompression(method: configuration.systemProperties["zookeeper.snapshot.compression.method"] ?? "")
+        )
         try dataDirectory.createIfMissing()
         let recovered = try dataDirectory.recover(settings: settings, now: now, logger: logger)
         let lastZxid = recovered.state.lastZxid
@@ -179,6 +182,22 @@ public final class ZooKeeperServer: Sendable {
         }
     }
 
+    /// DatadirCleanupManager: purge at start, then every `hours`, on the
+    /// snapshot queue so it never races a snapshot being written.
+    private func schedulePurge(every hours: Int, retain: Int) -> RepeatedTask {
+        group.next().scheduleRepeatedTask(initialDelay: .zero, delay: .hours(Int64(hours))) { [self] _ in
+            snapshots.async { [self] in
+                logger.info("purge task started", metadata: ["snapRetainCount": "\(retain)"])
+                do {
+                    let deleted = try dataDirectory.purge(retain: retain)
+                    logger.info("purge task completed", metadata: ["deleted": "\(deleted.count)"])
+                } catch {
+                    logger.error("purge task failed: \(error)")
+                }
+            }
+        }
+    }
+
     /// Binds the client port; returns the address bound (port 0 picks a free one).
     @discardableResult
     public func start() async throws -> SocketAddress {
@@ -212,7 +231,13 @@ public final class ZooKeeperServer: Sendable {
                 return ((), outcome.txns, outcome.deliveries)
             }
         }
-        tasks.withLockedValue { $0 = [ticker, reaper] }
+        var scheduled = [ticker, reaper]
+        if configuration.purgeInterval > 0 {
+            scheduled.append(schedulePurge(every: configuration.purgeInterval, retain: configuration.snapRetainCount))
+        } else {
+            logger.info("purge task is not scheduled", metadata: ["autopurge.purgeInterval": "\(configuration.purgeInterval)"])
+        }
+        tasks.withLockedValue { $0 = scheduled }
         let address = bound.localAddress!
         logger.info("binding to port \(address)", metadata: ["tickTime": "\(settings.tickTime)"])
         return address

@@ -5,7 +5,7 @@ public struct StorageFormatError: Error, Hashable, Sendable, CustomStringConvert
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: Hashable, Sendable {
             case truncated, badMagic, invalidRecord, negativeCount, nullPath, checksumMismatch
-            case badSeal, trailingBytes, midFileCorruption
+            case badSeal, trailingBytes, midFileCorruption, badCompression
         }
         fileprivate let base: Base
 
@@ -27,6 +27,8 @@ public struct StorageFormatError: Error, Hashable, Sendable, CustomStringConvert
         public static let trailingBytes = Kind(base: .trailingBytes)
         /// A damaged txn log record with valid records after it; `damage` describes it.
         public static let midFileCorruption = Kind(base: .midFileCorruption)
+        /// A compressed snapshot (gz, snappy) whose compressed stream is damaged.
+        public static let badCompression = Kind(base: .badCompression)
 
         public var description: String {
             switch base {
@@ -39,6 +41,7 @@ public struct StorageFormatError: Error, Hashable, Sendable, CustomStringConvert
             case .badSeal: "bad seal"
             case .trailingBytes: "trailing bytes"
             case .midFileCorruption: "mid-file corruption"
+            case .badCompression: "bad compression"
             }
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import ZooKeeperDump
 import ZooKeeperJute
+import ZooKeeperStorageFormat
 
 /// `zkdump snapshot FILE...`: a snapshot's sessions, ACL cache, counts and seals,
 /// and with --tree every node (Java's zkSnapShotToolkit).
@@ -46,6 +47,24 @@ struct SnapshotCommand: ParsableCommand {
                 continue
             }
             defer { try? handle.close() }
+            let compression = SnapshotCompression(fileName: URL(fileURLWithPath: file).lastPathComponent)
+            if compression != .none {
+                // A compressed snapshot (snapshot.<zxid>.gz or .snappy) is
+                // inflated whole, then dumped like any other.
+                var whole: ByteBuffer?
+                do {
+                    let bytes = ByteBuffer(bytes: try handle.readToEnd() ?? Data())
+                    whole = try compression.decompress(bytes, limit: 1 << 34)
+                } catch {
+                    statuses.append(SnapshotDump.unreadable(fileName: file, reason: "\(error)", options: options) { print($0) })
+                    continue
+                }
+                statuses.append(SnapshotDump.run(fileName: file, options: options, read: {
+                    defer { whole = nil }
+                    return whole
+                }, emit: { print($0) }))
+                continue
+            }
             statuses.append(SnapshotDump.run(fileName: file, options: options, read: {
                 // 1 MiB at a time: memory stays flat whatever the snapshot's size.
                 let data: Data?

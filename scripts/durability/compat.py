@@ -40,6 +40,7 @@ from zkproc import Server, datadir_files, free_port, log  # noqa: E402
 PROPS = {"zookeeper.extendedTypesEnabled": "true",
          # the ContainerManager (containers and TTL nodes) checks every second
          "znode.container.checkIntervalMs": "1000"}
+CFG = {}
 
 
 def log_records(path):
@@ -117,7 +118,7 @@ def run_variant(a, variant, report):
     vdir = os.path.join(a.workdir, variant)
     os.makedirs(vdir)
     src = Server(a.src, vdir, os.path.join(vdir, "data-" + a.src), name="first-" + a.src,
-                 zkserver=a.zkserver, props=PROPS)
+                 zkserver=a.zkserver, props=PROPS, cfg=CFG)
     dst = None
     s1 = None
     failures = []
@@ -144,7 +145,7 @@ def run_variant(a, variant, report):
         while port == src.port:
             port = free_port()
         dst = Server(a.dst, vdir, copy, name="second-" + a.dst, zkserver=a.zkserver,
-                     props=PROPS, port=port)
+                     props=PROPS, cfg=CFG, port=port)
         t_start = time.monotonic()
         dst.start()
         dump_b = tree.dump(dst.hosts)
@@ -152,12 +153,26 @@ def run_variant(a, variant, report):
         for name, d in (("first", dump_a), ("second", dump_b)):
             with open(os.path.join(vdir, "%s.json" % name), "w") as f:
                 json.dump(d, f, indent=1, sort_keys=True)
-        diffs = tree.diff(dump_a, dump_b)
+        # With snapshots taken during the build the second server reloads
+        # children from one, in its order (Java does the same).
+        diffs = tree.diff(dump_a, dump_b, child_order=not a.snap_count)
         print("[%s] %s -> %s: first stopped with %s (exit %s); version-2: %s" % (
             variant, a.src, a.dst, signal.Signals(sig).name, rc,
             " ".join("%s:%d" % f for f in files)), flush=True)
         if note:
             print("[%s] torn tail: %s" % (variant, note), flush=True)
+        if a.snapshot_compression:
+            # The newest snapshot the first server wrote with data in it, which
+            # the second must have loaded.
+            ext = "." + a.snapshot_compression
+            written = sorted((int(n.split(".")[1], 16), n) for n, _ in files
+                             if n.startswith("snapshot.") and n.endswith(ext))
+            newest = written[-1][1] if written and written[-1][0] > 0 else None
+            loaded = newest is not None and ("/" + newest) in dst.log_text()
+            print("[%s] %s snapshots written: %s; the second server loaded %s: %s" % (
+                variant, ext, " ".join(n for _, n in written) or "none", newest, "yes" if loaded else "NO"), flush=True)
+            if not loaded:
+                failures.append("%s: the second server did not load a %s snapshot with data" % (variant, ext))
         print("[%s] second server dumped %d nodes %.1fs after its start: %s" % (
             variant, len(dump_b["nodes"]), t_dumped,
             "identical to the first dump" if not diffs else "%d differences" % len(diffs)), flush=True)
@@ -213,7 +228,13 @@ def main():
     ap.add_argument("--session-timeout", type=float, default=15.0)
     ap.add_argument("--no-expiry-check", action="store_true")
     ap.add_argument("--out")
+    ap.add_argument("--snapshot-compression", help="gz or snappy, for both servers")
+    ap.add_argument("--snap-count", type=int, help="snapCount for both servers (snapshots during the build)")
     a = ap.parse_args()
+    if a.snapshot_compression:
+        PROPS["zookeeper.snapshot.compression.method"] = a.snapshot_compression
+    if a.snap_count:
+        CFG["snapCount"] = str(a.snap_count)
     logging.basicConfig(level=logging.CRITICAL)   # kazoo's reconnect chatter after a kill
     a.workdir = os.path.join(os.path.abspath(a.workdir), "%s-to-%s" % (a.src, a.dst))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -18,7 +18,9 @@ JARS = "/usr/share/java"
 # netty's codec, resolver and unix-common, which it leaves out.
 JAVA_CLASSPATH = ":".join(os.path.join(JARS, j) for j in (
     "zookeeper.jar", "netty-codec.jar", "netty-resolver.jar",
-    "netty-transport-native-unix-common.jar", "slf4j-simple.jar"))
+    "netty-transport-native-unix-common.jar", "slf4j-simple.jar",
+    # snappy-compressed snapshots (zookeeper.snapshot.compression.method=snappy)
+    "snappy-java.jar"))
 
 SUPER_DIGEST = "super:D/InIHSb7yEEbrWz8b9l71RjZJU="   # password "test"
 SUPER_AUTH = ("digest", "super:test")

@@ -21,7 +21,7 @@ extension DataDirectory {
         var newestReadable: Int64?
         for (zxid, path) in snapshots {
             do {
-                let file = try SnapshotFile(decoding: try FileIO.readAll(path))
+                let file = try Self.readSnapshot(path)
                 report.lines.append("ok      \(path): \(file.body.nodes.count) nodes, \(file.body.sessions.count) sessions")
                 newestReadable = zxid
             } catch {

@@ -10,18 +10,30 @@ import ZooKeeperStorageFormat
 public struct DataDirectory: Sendable {
     public let snapshotDirectory: String
     public let logDirectory: String
+    /// How new snapshots are written (`zookeeper.snapshot.compression.method`);
+    /// any snapshot is read by its name.
+    public let snapshotCompression: SnapshotCompression
 
-    public init(dataDir: String, dataLogDir: String) {
+    public init(dataDir: String, dataLogDir: String, snapshotCompression: SnapshotCompression = .none) {
         snapshotDirectory = dataDir + "/version-2"
         logDirectory = dataLogDir + "/version-2"
+        self.snapshotCompression = snapshotCompression
     }
 
-    /// Files named `prefix.<hex zxid>`, by zxid.
+    /// Files named `prefix.<hex zxid>` (Java's Util.getZxidFromName reads the
+    /// second dot-separated part, so `snapshot.5a.gz` is zxid 0x5a), by zxid.
     static func files(in directory: String, prefix: String) -> [(zxid: Int64, path: String)] {
         FileIO.list(directory).compactMap { name -> (Int64, String)? in
-            guard name.hasPrefix(prefix + "."), let value = UInt64(name.dropFirst(prefix.count + 1), radix: 16) else { return nil }
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts[0] == prefix, let value = UInt64(parts[1], radix: 16) else { return nil }
             return (Int64(bitPattern: value), directory + "/" + name)
         }.sorted { $0.0 < $1.0 }
+    }
+
+    /// A snapshot file, decompressed as its name says, every seal checked.
+    static func readSnapshot(_ path: String) throws -> SnapshotFile {
+        let name = String(path.split(separator: "/").last ?? "")
+        return try SnapshotFile(decoding: try SnapshotCompression(fileName: name).decompress(try FileIO.readAll(path)))
     }
 
     public var snapshots: [(zxid: Int64, path: String)] { Self.files(in: snapshotDirectory, prefix: "snapshot") }
@@ -54,7 +66,7 @@ public struct DataDirectory: Sendable {
         var snapshotZxid: Int64 = 0
         for (zxid, path) in snapshots.reversed() {
             do {
-                let file = try SnapshotFile(decoding: try FileIO.readAll(path))
+                let file = try Self.readSnapshot(path)
                 snapshot = file.body
                 snapshotDigest = file.digest
                 snapshotZxid = zxid
@@ -89,8 +101,12 @@ public struct DataDirectory: Sendable {
         var mismatches: [Int64] = []
         let state = ZooKeeperState.recover(
             snapshot: snapshot, snapshotZxid: snapshotZxid, snapshotDigest: snapshotDigest,
-            txns: replayed, settings: settings, now: now
-        ) { mismatches.append($0) }
+            txns: replayed, settings: settings, now: now,
+            digestMismatch: { mismatches.append($0) },
+            unresolvedACL: { path in
+                logger.error("no ACL for the node in the snapshot or the log; it is closed to all but super", metadata: ["path": "\(path)"])
+            }
+        )
         for zxid in mismatches.prefix(10) {
             logger.error("tree digest differs from the one logged", metadata: ["zxid": "\(hex(zxid))"])
         }
@@ -103,8 +119,8 @@ public struct DataDirectory: Sendable {
     /// Writes `snapshot.<zxid>` as Java's FileSnap does (header, body, seals,
     /// digest), durably; `zxid` is where the snapshot began.
     public func writeSnapshot(_ file: SnapshotFile, zxid: Int64) throws -> String {
-        let path = snapshotDirectory + "/snapshot." + String(UInt64(bitPattern: zxid), radix: 16)
-        try FileIO.writeDurably(path, file.encode())
+        let path = snapshotDirectory + "/snapshot." + String(UInt64(bitPattern: zxid), radix: 16) + snapshotCompression.fileExtension
+        try FileIO.writeDurably(path, snapshotCompression.compress(file.encode()))
         return path
     }
 }

@@ -10,11 +10,12 @@ extension ZooKeeperState {
     /// Digests are checked as Java checks them: the snapshot's once the
     /// replay reaches the zxid it was taken at (at once for a snapshot that
     /// was not fuzzy), then each txn's after it is applied. A mismatch is
-    /// reported with its zxid, not fatal (Java logs it and goes on).
+    /// reported with its zxid, not fatal (Java logs it and goes on). So is a
+    /// node whose ACL neither the snapshot nor the log has.
     public static func recover(
         snapshot: SnapshotBody?, snapshotZxid: Int64, snapshotDigest: SnapshotZxidDigest? = nil,
         txns: some Sequence<TxnEntry>, settings: ServerSettings, now: Instant,
-        digestMismatch: (Int64) -> Void = { _ in }
+        digestMismatch: (Int64) -> Void = { _ in }, unresolvedACL: (String) -> Void = { _ in }
     ) -> ZooKeeperState {
         var tree = DataTree(extendedTypes: settings.extendedTypesEnabled, digestEnabled: settings.digestEnabled)
         if let snapshot {
@@ -47,6 +48,9 @@ extension ZooKeeperState {
                 digestMismatch(entry.header.zxid)
             }
         }
+        // Still unknown after the log: the empty list lets nobody but super in,
+        // where a guess could let everyone in.
+        for path in state.tree.unresolvedACLs.sorted() { unresolvedACL(path) }
         return state
     }
 }
@@ -60,8 +64,13 @@ extension DataTree {
         for item in snapshot.nodes {
             // A copy of each node's data: slices would keep the whole file's bytes alive.
             let data = item.data.map { ByteBuffer(bytes: $0.readableBytesView) }
-            let node = DataNode(data: data, acl: acls[item.acl] ?? Self.openACL, stat: item.stat)
-            restore(path: item.path.isEmpty ? "/" : item.path, node: node)
+            let path = item.path.isEmpty ? "/" : item.path
+            // Java writes the ACL cache before walking the nodes, so a node
+            // created during a fuzzy snapshot with a new ACL list names an
+            // index the file lacks. Its create txn in the log brings the list.
+            let acl = acls[item.acl]
+            if acl == nil { unresolvedACLs.insert(path) }
+            restore(path: path, node: DataNode(data: data, acl: acl ?? [], stat: item.stat))
         }
         // Java's setupQuota: the stats nodes are recounted from the tree loaded.
         for path in quotaPaths { recountQuota(path) }

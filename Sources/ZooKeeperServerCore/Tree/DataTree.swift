@@ -16,6 +16,9 @@ public struct DataTree {
     /// Paths with a `zookeeper_limits` node under /zookeeper/quota (Java's PathTrie).
     public internal(set) var quotaPaths: Set<String> = []
     public internal(set) var lastProcessedZxid: Int64 = 0
+    /// Nodes restored from a snapshot whose ACL index its ACL cache lacks,
+    /// until a replayed create or setACL names their ACL.
+    public internal(set) var unresolvedACLs: Set<String> = []
     /// Whether TTL owners are read as TTLs (`zookeeper.extendedTypesEnabled`).
     public var extendedTypes: Bool
     /// `zookeeper.digest.enabled` (on by default since 3.6).
@@ -100,6 +103,7 @@ public struct DataTree {
         let (parentPath, childName) = Self.split(path)
         guard let parent = nodes[parentPath] else { return nil }
         guard !parent.children.contains(childName) else {
+            if !unresolvedACLs.isEmpty, unresolvedACLs.remove(path) != nil { nodes[path]?.acl = acl }
             // Replaying a fuzzy snapshot's log: the node is there already, but
             // the parent may lag; Java's processTxn catches it up (setCversionPzxid).
             if parentCVersion > parent.stat.cversion {
@@ -152,6 +156,7 @@ public struct DataTree {
         addDigest(parentPath, parent)
         guard let node = nodes.removeValue(forKey: path) else { return false }
         removeDigest(path, node)
+        if !unresolvedACLs.isEmpty { unresolvedACLs.remove(path) }
         switch kind(of: node) {
         case .container: containers.remove(path)
         case .ttl: ttls.remove(path)
@@ -182,6 +187,7 @@ public struct DataTree {
 
     mutating func setACL(_ path: String, acl: [ACL], version: Int32) -> DataNode? {
         guard let node = nodes[path] else { return nil }
+        if !unresolvedACLs.isEmpty { unresolvedACLs.remove(path) }
         removeDigest(path, node)
         defer { addDigest(path, node) }
         node.stat.aversion = version
