@@ -19,6 +19,7 @@ public struct DataTree {
     /// Nodes restored from a snapshot whose ACL index its ACL cache lacks,
     /// until a replayed create or setACL names their ACL.
     public internal(set) var unresolvedACLs: Set<String> = []
+    private var aclPool: [[ACL]: [ACL]] = [DataTree.openACL: DataTree.openACL, DataTree.readACL: DataTree.readACL]
     /// Whether TTL owners are read as TTLs (`zookeeper.extendedTypesEnabled`).
     public var extendedTypes: Bool
     /// `zookeeper.digest.enabled` (on by default since 3.6).
@@ -126,7 +127,7 @@ public struct DataTree {
             czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0,
             aversion: 0, ephemeralOwner: ephemeralOwner, pzxid: zxid
         )
-        let node = DataNode(data: data, acl: acl, stat: stat)
+        let node = DataNode(data: data, acl: shared(acl), stat: stat)
         parent.children.insert(childName)
         nodes[path] = node
         addDigest(path, node)
@@ -191,7 +192,7 @@ public struct DataTree {
         removeDigest(path, node)
         defer { addDigest(path, node) }
         node.stat.aversion = version
-        node.acl = acl
+        node.acl = shared(acl)
         return node
     }
 
@@ -200,6 +201,17 @@ public struct DataTree {
         guard let paths = ephemerals.removeValue(forKey: session) else { return [] }
         return Array(paths)
     }
+
+    /// One stored copy of each distinct ACL list, as Java's ReferenceCountedACLCache
+    /// keeps one: a list decoded from a request is otherwise an allocation per
+    /// node. Bounded, so a client inventing lists cannot grow it without end.
+    mutating func shared(_ acl: [ACL]) -> [ACL] {
+        if let known = aclPool[acl] { return known }
+        if aclPool.count < Self.aclPoolLimit { aclPool[acl] = acl }
+        return acl
+    }
+
+    static let aclPoolLimit = 4096
 
     /// Restores a node read from a snapshot, as Java's deserialize does.
     mutating func restore(path: String, node: DataNode) {

@@ -11,15 +11,15 @@ public struct JavaStringSet: Sendable, Sequence {
     public private(set) var count: Int = 0
 
     /// `initialCapacity` as passed to Java's constructor (`new HashSet<>(8)` for children).
+    /// Nothing is allocated until the first insert: most nodes are leaves.
     public init(initialCapacity: Int = 16) {
         var capacity = 1
         while capacity < initialCapacity { capacity <<= 1 }
         buckets = []
-        buckets.reserveCapacity(capacity)
-        self.initialCapacity = capacity
+        self.initialCapacity = Int32(capacity)
     }
 
-    private let initialCapacity: Int
+    private let initialCapacity: Int32
 
     public var isEmpty: Bool { count == 0 }
 
@@ -31,7 +31,7 @@ public struct JavaStringSet: Sendable, Sequence {
     /// Returns false when the element was there already.
     @discardableResult
     public mutating func insert(_ element: String) -> Bool {
-        if buckets.isEmpty { buckets = Array(repeating: [], count: initialCapacity) }
+        if buckets.isEmpty { buckets = Array(repeating: [], count: Int(initialCapacity)) }
         let index = Self.index(of: element, tableSize: buckets.count)
         if buckets[index].contains(element) { return false }
         buckets[index].append(element)
