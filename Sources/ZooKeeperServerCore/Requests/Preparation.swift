@@ -51,7 +51,7 @@ extension ZooKeeperState {
 
     /// The parent of a path to delete; BadArguments for a relative path, a NUL or a system node.
     func parentForDelete(_ path: String) throws(KeeperFailure) -> String {
-        guard let slash = path.lastIndex(of: "/"), !path.contains("\0"), !DataTree.isSpecial(path) else {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), !path.utf8.contains(0), !DataTree.isSpecial(path) else {
             throw KeeperFailure(.badArguments)
         }
         return String(path[..<slash])
@@ -152,7 +152,7 @@ extension ZooKeeperState {
         } else if ttl >= 0 {
             throw KeeperFailure(.badArguments)
         }
-        guard let slash = requestedPath.lastIndex(of: "/"), !requestedPath.contains("\0") else {
+        guard let slash = requestedPath.utf8.lastIndex(of: UInt8(ascii: "/")), !requestedPath.utf8.contains(0) else {
             throw KeeperFailure(.badArguments)
         }
         let parentPath = String(requestedPath[..<slash])

@@ -17,7 +17,7 @@ extension ZooKeeperState {
                 return (.ok, .whoAmI(WhoAmIResponse(clientInfo: infos)))
             case .exists(let r):
                 let path = r.path ?? ""
-                if path.contains("\0") { throw KeeperFailure(.badArguments) }
+                if path.utf8.contains(0) { throw KeeperFailure(.badArguments) }
                 // Java registers the watch before it looks: exists watches a missing node.
                 if r.watch { watches.addData(path, me) }
                 guard let node = tree.node(path) else { throw KeeperFailure(.noNode) }

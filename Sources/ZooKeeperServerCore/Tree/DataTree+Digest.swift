@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import ZooKeeperProtocol
 import ZooKeeperStorageFormat
@@ -10,18 +15,22 @@ extension DataTree {
     /// DigestCalculator.DIGEST_VERSION.
     public static let digestVersion: Int32 = 2
 
-    /// Nodes below /zookeeper/ (quota and config) are left out: Java updates
-    /// quota stats locally, so they would differ between servers.
-    static let digestExcludedPrefix = "/zookeeper/"
-
-    /// One node's digest; the root counts under Java's alias "" for it.
+    /// One node's digest; the root counts under Java's alias "" for it. Nodes
+    /// below /zookeeper/ (quota and config) count 0: Java updates quota stats
+    /// locally, so they would differ between servers.
     static func nodeDigest(_ path: String, _ node: DataNode) -> Int64 {
-        if path.utf8.starts(with: digestExcludedPrefix.utf8) { return 0 }
         var crc = CRC32()
-        if path != "/" {
-            var path = path
-            path.withUTF8 { crc.update(UnsafeRawBufferPointer($0)) }
+        var path = path
+        let excluded = path.withUTF8 { bytes -> Bool in
+            let prefix = StaticString("/zookeeper/")
+            if bytes.count >= prefix.utf8CodeUnitCount,
+               memcmp(bytes.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0 {
+                return true
+            }
+            if !(bytes.count == 1 && bytes[0] == UInt8(ascii: "/")) { crc.update(UnsafeRawBufferPointer(bytes)) }
+            return false
         }
+        if excluded { return 0 }
         node.data?.withUnsafeReadableBytes { crc.update($0) }
         let stat = node.stat
         withUnsafeTemporaryAllocation(byteCount: 60, alignment: 8) { bytes in

@@ -73,9 +73,10 @@ public struct DataTree {
 
     /// "/a/b" -> ("/a", "b"); "/a" -> ("/", "a").
     public static func split(_ path: String) -> (parent: String, child: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("/", path) }
+        // By UTF-8 byte: "/" is ASCII, and Character indexing costs on every write.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("/", path) }
         let parent = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (parent, String(path[path.index(after: slash)...]))
+        return (parent, String(path[path.utf8.index(after: slash)...]))
     }
 
     /// Java counts every node below `path`; for "/" that includes /zookeeper's nodes.
