@@ -18,6 +18,14 @@ public struct ServerSettings: Sendable {
     public var closeSessionTxnEnabled = true
     /// `zookeeper.enforceQuota`: hard quota limits fail writes with QuotaExceeded.
     public var enforceQuota = false
+    /// `authProvider.N=...SASLAuthenticationProvider`: the `sasl` ACL scheme.
+    public var saslProvider: SASLAuthenticationProvider?
+    /// The `x509` ACL scheme, registered when a secure client port is configured.
+    public var x509Provider: X509AuthenticationProvider?
+    /// `enforce.auth.enabled` + `enforce.auth.schemes` (or `sessionRequireClientSASLAuth`,
+    /// which means `sasl`): a connection holding no identity of these schemes is
+    /// answered SessionClosedRequireSaslAuth and closed. Empty: not enforced.
+    public var enforceAuthSchemes: [String] = []
 
     public init() {}
 
