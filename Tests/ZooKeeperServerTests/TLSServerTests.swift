@@ -103,6 +103,36 @@ import ZooKeeperServer
         await plain.close()
     }
 
+    @Test func unifiedPortClosesAConnectionThatSendsNothing() async throws {
+        let log = RecordingLog()
+        let server = try await TestServer.start(
+            extraConfig: TLSFixtures.secureConfig(extra: "client.portUnification=true\nssl.handshakeDetectionTimeoutMillis=200"),
+            logger: log.logger
+        )
+        defer { Task { await server.stop() } }
+        let silent = try await server.client()
+        #expect(try await silent.waitClosed())
+        #expect(try await log.waitFor("no bytes within ssl.handshakeDetectionTimeoutMillis (200 ms)"))
+    }
+
+    @Test func clientAuthWantAcceptsAClientWithoutCertificate() async throws {
+        let server = try await TestServer.start(extraConfig: TLSFixtures.secureConfig(extra: "ssl.clientAuth=want"))
+        defer { Task { await server.stop() } }
+        let secure = try #require(server.secureAddress)
+        let anonymous = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: nil))
+        _ = try await anonymous.handshake()
+        #expect(Set(try await anonymous.whoAmI(xid: 1)) == Set(["ip:127.0.0.1"]))
+        let identified = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: "client.pem"))
+        _ = try await identified.handshake()
+        #expect(try await identified.whoAmI(xid: 1).contains("x509:CN=client,OU=clients,O=zk test"))
+        // A presented certificate is still verified.
+        let untrusted = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: "untrusted.pem"))
+        try? await untrusted.sendRaw([0, 0, 0, 0])
+        #expect(try await untrusted.waitClosed())
+        await anonymous.close()
+        await identified.close()
+    }
+
     @Test func badKeyMaterialStopsTheStartNamingKeyAndFile() async throws {
         let missing = TLSFixtures.path("no-such-keystore.pem")
         let cases: [(String, String)] = [
