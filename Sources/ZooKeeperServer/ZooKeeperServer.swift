@@ -43,6 +43,8 @@ public final class ZooKeeperServer: Sendable {
     let saslRequired: Bool
     /// TLS for `secureClientPort` and a unified `clientPort`; nil without a secure port.
     let tls: ClientTLS?
+    /// The key material new connections use, when `client.certReload` watches the files.
+    let certificateReload: CertificateReload?
     private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
     let dataDirectory: DataDirectory
     let txnLog: TxnLog
@@ -69,6 +71,9 @@ public final class ZooKeeperServer: Sendable {
         let tlsNeeded = configuration.secureClientPortAddress != nil
             || properties["zookeeper.client.portUnification"]?.lowercased() == "true"
         tls = tlsNeeded ? try ClientTLS.load(properties, logger: logger) : nil
+        certificateReload = tls.flatMap {
+            CertificateReload.isEnabled(properties) ? CertificateReload(initial: $0, properties: properties, logger: logger) : nil
+        }
         let now = ServerClock.now()
         startedAt = now.monotonic
         dataDirectory = DataDirectory(dataDir: configuration.dataDir, dataLogDir: configuration.dataLogDir)
@@ -175,25 +180,29 @@ public final class ZooKeeperServer: Sendable {
         guard configuration.clientPortAddress != nil || configuration.secureClientPortAddress != nil else {
             throw ServerError.noClientPort
         }
-        let tls = tls
         let x509 = settings.x509Provider
         let logger = logger
+        // Each connection takes the key material current when it is accepted.
+        let reload = certificateReload
+        let initialTLS = tls
+        let currentTLS: @Sendable () -> ClientTLS? = { reload?.current.withLockedValue { $0 } ?? initialTLS }
         if let listen = configuration.clientPortAddress {
-            let unified = tls.flatMap { $0.portUnification ? $0 : nil }
+            let unified = tls?.portUnification == true
             let plain = bootstrap { [self] in
                 // The plain port's pipeline stays a single handler unless unified.
-                if let unified {
-                    return [PortUnificationHandler(tls: unified, provider: x509, logger: logger), ClientConnectionHandler(server: self)]
+                if unified, let tls = currentTLS() {
+                    return [PortUnificationHandler(tls: tls, provider: x509, logger: logger), ClientConnectionHandler(server: self)]
                 }
                 return [ClientConnectionHandler(server: self)]
             }
             let bound = try await plain.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
             channel.withLockedValue { $0 = bound }
-            logger.info("binding to port \(bound.localAddress!)", metadata: ["portUnification": "\(unified != nil)"])
+            logger.info("binding to port \(bound.localAddress!)", metadata: ["portUnification": "\(unified)"])
         }
-        if let listen = configuration.secureClientPortAddress, let tls {
+        if let listen = configuration.secureClientPortAddress, tls != nil {
             let secure = bootstrap { [self] in
-                [
+                let tls = currentTLS()!
+                return [
                     NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: x509, logger: logger),
                     ClientConnectionHandler(server: self),
                 ]
@@ -218,7 +227,7 @@ public final class ZooKeeperServer: Sendable {
                 return ((), outcome.txns, outcome.deliveries)
             }
         }
-        tasks.withLockedValue { $0 = [ticker, reaper] }
+        tasks.withLockedValue { $0 = [ticker, reaper] + [certificateReload?.schedule(on: group.next())].compactMap { $0 } }
         logger.info("serving", metadata: ["tickTime": "\(settings.tickTime)"])
         return (localAddress ?? secureLocalAddress)!
     }

@@ -133,6 +133,36 @@ import ZooKeeperServer
         await identified.close()
     }
 
+    @Test func certReloadTakesNewKeyMaterialForNewConnections() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keyStore = directory + "/server.pem"
+        try FileManager.default.copyItem(atPath: TLSFixtures.path("server.pem"), toPath: keyStore)
+        let log = RecordingLog()
+        let server = try await TestServer.start(
+            extraConfig: TLSFixtures.secureConfig(extra: "ssl.keyStore.location=\(keyStore)\nclient.certReload=true"), logger: log.logger
+        )
+        defer { Task { await server.stop() } }
+        let secure = try #require(server.secureAddress)
+        let before = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: "client.pem"))
+        _ = try await before.handshake()
+
+        // The new server certificate is from a CA the client does not trust.
+        try Data(contentsOf: URL(fileURLWithPath: TLSFixtures.path("untrusted.pem"))).write(to: URL(fileURLWithPath: keyStore), options: .atomic)
+        #expect(try await log.waitFor("reloaded the TLS key material"))
+        let after = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: "client.pem"))
+        try? await after.sendRaw([0, 0, 0, 0])
+        #expect(try await after.waitClosed())
+        // The connection made before the reload goes on.
+        #expect(try await before.getData(xid: 1, "/zookeeper").err == .ok)
+
+        // A file that no longer loads keeps the previous material.
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: keyStore), options: .atomic)
+        #expect(try await log.waitFor("cannot reload the TLS key material"))
+        await before.close()
+    }
+
     @Test func badKeyMaterialStopsTheStartNamingKeyAndFile() async throws {
         let missing = TLSFixtures.path("no-such-keystore.pem")
         let cases: [(String, String)] = [
