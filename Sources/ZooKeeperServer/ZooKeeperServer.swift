@@ -186,12 +186,14 @@ public final class ZooKeeperServer: Sendable {
         let reload = certificateReload
         let initialTLS = tls
         let currentTLS: @Sendable () -> ClientTLS? = { reload?.current.withLockedValue { $0 } ?? initialTLS }
+        let counters = counters
+        let authFailed: @Sendable () -> Void = { counters.withLockedValue { $0.authFailed += 1 } }
         if let listen = configuration.clientPortAddress {
             let unified = tls?.portUnification == true
             let plain = bootstrap { [self] in
                 // The plain port's pipeline stays a single handler unless unified.
                 if unified, let tls = currentTLS() {
-                    return [PortUnificationHandler(tls: tls, provider: x509, logger: logger), ClientConnectionHandler(server: self)]
+                    return [PortUnificationHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed), ClientConnectionHandler(server: self)]
                 }
                 return [ClientConnectionHandler(server: self)]
             }
@@ -203,7 +205,7 @@ public final class ZooKeeperServer: Sendable {
             let secure = bootstrap { [self] in
                 let tls = currentTLS()!
                 return [
-                    NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: x509, logger: logger),
+                    NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed),
                     ClientConnectionHandler(server: self),
                 ]
             }

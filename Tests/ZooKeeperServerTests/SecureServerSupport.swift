@@ -13,6 +13,7 @@ enum TLSFixtures {
     /// zoo.cfg lines for a secure port with the PEM server key and the test CA.
     static func secureConfig(keyStore: String = "server.pem", extra: String = "") -> String {
         """
+        4lw.commands.whitelist=*
         secureClientPort=2281
         secureClientPortAddress=127.0.0.1
         ssl.keyStore.location=\(path(keyStore))

@@ -78,6 +78,9 @@ import ZooKeeperServer
             #expect(try await refused.waitClosed())
         }
         #expect(log.lines.withLockedValue { $0.filter { $0.contains("TLS handshake failed") }.count } >= 3)
+        // Java counts each failed handshake as an authentication failure.
+        let monitor = try await server.word("mntr")
+        #expect(monitor.contains("zk_auth_failed_count\t3"), "\(monitor)")
 
         // The server still serves both ports.
         let good = try await WireClient.connect(to: secure, group: server.group, tls: try TLSFixtures.clientContext(certificate: "client.pem"))
@@ -172,6 +175,9 @@ import ZooKeeperServer
             (TLSFixtures.secureConfig(extra: "ssl.keyStore.location=\(TLSFixtures.path("ca.pem"))"), "ssl.keyStore.location: cannot load the PEM keystore"),
             ("secureClientPort=2281\n", "ssl.keyStore.location is not"),
             (TLSFixtures.secureConfig(extra: "ssl.clientAuth=sometimes"), "ssl.clientAuth: sometimes"),
+            (TLSFixtures.secureConfig(extra: "ssl.authProvider=custom"), "SSL authentication scheme 'custom'"),
+            (TLSFixtures.secureConfig(extra: "ssl.crl=true"), "ssl.crl=true"),
+            (TLSFixtures.secureConfig(extra: "ssl.enabledProtocols=SSLv3"), "ssl.enabledProtocols: unsupported protocol SSLv3"),
         ]
         for (config, message) in cases {
             do {

@@ -15,6 +15,9 @@ struct ClientTLS: Sendable {
     let handshakeDetectionTimeout: TimeAmount
     /// `client.portUnification`: TLS and plain text on the plain client port.
     let portUnification: Bool
+    /// Whether `ssl.trustStore.location` is set: Java's X509AuthenticationProvider
+    /// refuses every client certificate without one.
+    let hasTrustStore: Bool
 
     static let prefix = "zookeeper.ssl."
 
@@ -71,6 +74,13 @@ struct ClientTLS: Sendable {
         let clientAuthText = value("clientAuth") ?? "need"
         guard let clientAuth = ClientAuth(rawValue: clientAuthText.uppercased()) else {
             throw SecurityConfigurationError("ssl.clientAuth: \(clientAuthText) is not none, want or need")
+        }
+        // QuorumPeerConfig.configureSSLAuth: another scheme needs its own provider
+        // class, and only Java classes could be named there.
+        if let scheme = value("authProvider"), scheme != "x509" {
+            throw SecurityConfigurationError(
+                "ssl.authProvider: No auth provider configured for the SSL authentication scheme '\(scheme)' (only x509 is built in)"
+            )
         }
         for flag in ["crl", "ocsp"] where value(flag)?.lowercased() == "true" {
             throw SecurityConfigurationError("ssl.\(flag)=true: certificate revocation checking is not supported")
@@ -135,7 +145,8 @@ struct ClientTLS: Sendable {
             ]
         )
         return ClientTLS(
-            context: context, clientAuth: clientAuth, handshakeDetectionTimeout: .milliseconds(timeout), portUnification: unified
+            context: context, clientAuth: clientAuth, handshakeDetectionTimeout: .milliseconds(timeout), portUnification: unified,
+            hasTrustStore: trusted != nil
         )
     }
 }

@@ -20,12 +20,16 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let tls: ClientTLS
     private let provider: X509AuthenticationProvider?
     private let logger: Logger
+    private let authFailed: @Sendable () -> Void
     private var handshakeDone = false
 
-    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger) {
+    /// - Parameter authFailed: counts a failed handshake or certificate, as Java's
+    ///   serverStats().incrementAuthFailedCount().
+    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger, authFailed: @escaping @Sendable () -> Void) {
         self.tls = tls
         self.provider = provider
         self.logger = logger
+        self.authFailed = authFailed
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -41,12 +45,19 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
             do {
                 let dn = try DistinguishedName.subject(ofCertificate: try certificate.toDERBytes())
                 metadata["subject"] = "\(dn)"
+                guard tls.hasTrustStore else {
+                    authFailed()
+                    logger.error("closing connection: no trust manager (ssl.trustStore.location) to authenticate the client certificate", metadata: metadata)
+                    context.close(promise: nil)
+                    return
+                }
                 if let provider {
                     let identities = provider.identities(subject: dn)
                     logger.info("Authenticated Id '\(dn)' for Scheme 'x509'", metadata: metadata)
                     context.fireUserInboundEventTriggered(ClientCertificateIdentities(identities: identities))
                 }
             } catch {
+                authFailed()
                 logger.error("closing connection: cannot read the client certificate's subject: \(error)", metadata: metadata)
                 context.close(promise: nil)
                 return
@@ -61,6 +72,7 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
             context.fireErrorCaught(error)
             return
         }
+        authFailed()
         logger.warning(
             "closing connection: TLS handshake failed: \(error)",
             metadata: ["remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")"]
@@ -81,12 +93,14 @@ final class PortUnificationHandler: ChannelInboundHandler, RemovableChannelHandl
     private let tls: ClientTLS
     private let provider: X509AuthenticationProvider?
     private let logger: Logger
+    private let authFailed: @Sendable () -> Void
     private var decided = false
 
-    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger) {
+    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger, authFailed: @escaping @Sendable () -> Void) {
         self.tls = tls
         self.provider = provider
         self.logger = logger
+        self.authFailed = authFailed
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -112,7 +126,10 @@ final class PortUnificationHandler: ChannelInboundHandler, RemovableChannelHandl
         if first == 0x16 {
             do {
                 try context.pipeline.syncOperations.addHandlers(
-                    [NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: provider, logger: logger)],
+                    [
+                        NIOSSLServerHandler(context: tls.context),
+                        TLSHandshakeHandler(tls: tls, provider: provider, logger: logger, authFailed: authFailed),
+                    ],
                     position: .after(self)
                 )
             } catch {
