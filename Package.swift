@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "ZooKeeperQuorumProtocolTests", dependencies: ["ZooKeeperQuorumProtocol", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
-        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
+        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport", "ZooKeeperServerCore"]),
         .testTarget(name: "ZooKeeperServerConfigTests", dependencies: ["ZooKeeperServerConfig"]),
         .testTarget(name: "ZooKeeperServerCoreTests", dependencies: ["ZooKeeperServerCore", "ZooKeeperStorageFormat"]),
         .testTarget(
