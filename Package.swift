@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // TLS on the client port (secureClientPort, client.portUnification).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ZooKeeperJute", dependencies: [nioCore]),
@@ -75,6 +77,8 @@ let package = Package(
             dependencies: [
                 "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore, nioPosix, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -103,10 +107,17 @@ let package = Package(
         .testTarget(name: "ZooKeeperQuorumProtocolTests", dependencies: ["ZooKeeperQuorumProtocol", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperStorageFormatTests", dependencies: ["ZooKeeperStorageFormat", "ZooKeeperTestSupport"]),
         .testTarget(name: "ZooKeeperPCAPTests", dependencies: ["ZooKeeperPCAP"]),
-        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport"]),
+        .testTarget(name: "ZooKeeperTrafficTests", dependencies: ["ZooKeeperTraffic", "ZooKeeperTestSupport", "ZooKeeperServerCore"]),
         .testTarget(name: "ZooKeeperServerConfigTests", dependencies: ["ZooKeeperServerConfig"]),
         .testTarget(name: "ZooKeeperServerCoreTests", dependencies: ["ZooKeeperServerCore", "ZooKeeperStorageFormat"]),
-        .testTarget(name: "ZooKeeperServerTests", dependencies: ["ZooKeeperServer", "ZooKeeperServerCore", "ZooKeeperStorageFormat", nioPosix]),
+        .testTarget(
+            name: "ZooKeeperServerTests",
+            dependencies: [
+                "ZooKeeperServer", "ZooKeeperServerCore", "ZooKeeperStorageFormat", nioPosix,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            exclude: ["TLSFixtures"]
+        ),
         .testTarget(name: "ZooKeeperConformanceTests", dependencies: ["ZooKeeperConformance"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
     ],

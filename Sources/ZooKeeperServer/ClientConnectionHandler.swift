@@ -39,6 +39,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         server.counters.withLockedValue { $0.merge(delta) }
     }
     private var handle: ConnectionHandle?
+    /// This connection's DIGEST-MD5 exchange, from its first SASL request.
+    private var sasl: SASLNegotiation?
     private var connection = ConnectionContext(id: 0, sessionID: 0, identities: ConnectionIdentities())
     private var logger: Logger
 
@@ -114,6 +116,16 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let certificate = event as? ClientCertificateIdentities {
+            var identities = connection.identities
+            for identity in certificate.identities { identities.insert(identity) }
+            connection.identities = identities
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.info("connection error: \(error)")
         context.close(promise: nil)
@@ -138,6 +150,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         do {
             return try Frame.read(from: &buffer, maxLength: server.configuration.settings.juteMaxBuffer)
         } catch {
+            if phase == .handshake, buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == 0x16 {
+                close(context, reason: "bad frame: a TLS handshake on a plain-text port (client.portUnification is off): \(error)")
+                return nil
+            }
             close(context, reason: "bad frame: \(error)")
             return nil
         }
@@ -245,6 +261,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 refusal = "frame of \(body.readableBytes) bytes is shorter than a request header"
                 break
             }
+            // SASL runs beside the state, between the requests around it.
+            if OpCode(type) == .sasl, let settings = server.sasl {
+                if !batch.isEmpty && !run(batch, context: context) { return false }
+                return saslRequest(body, xid: xid, settings: settings, context: context)
+            }
             var request: ClientRequest?
             do {
                 request = try ClientRequest(frameBody: body, limits: limits)
@@ -325,6 +346,39 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if outcome.close {
             flush(context: context)
             close(context, reason: OpCode(type) == .closeSession ? "session closed by client" : "closing after \(OpCode(type))")
+            return false
+        }
+        return true
+    }
+
+    /// ZooKeeperServer.processSasl: one step of the DIGEST-MD5 exchange; a
+    /// failure is answered and the connection closed.
+    private func saslRequest(_ body: ByteBuffer, xid: Int32, settings: SASLSettings, context: ChannelHandlerContext) -> Bool {
+        countReceived(frameLength: body.readableBytes)
+        var token: [UInt8] = []
+        var reader = body
+        reader.moveReaderIndex(forwardBy: 8)
+        do {
+            let request = try GetSASLRequest(juteBytes: reader, limits: limits)
+            token = request.token.map { Array($0.readableBytesView) } ?? []
+        } catch {
+            // Java fails reading the record and closes the connection.
+            close(context, reason: "undecodable SASL request: \(error)")
+            return false
+        }
+        if sasl == nil {
+            sasl = SASLNegotiation(settings: settings, required: server.saslRequired, nonce: SASLConfiguration.makeNonce())
+        }
+        let outcome = sasl!.respond(xid: xid, token: token, identities: connection.identities)
+        for line in outcome.log {
+            if outcome.close { logger.warning("\(line)") } else { logger.info("\(line)") }
+        }
+        if let identities = outcome.identities { connection.identities = identities }
+        write(.reply(outcome.reply), context: context)
+        if outcome.close {
+            counters { $0.authFailed += 1 }
+            flush(context: context)
+            close(context, reason: "SASL authentication failed")
             return false
         }
         return true

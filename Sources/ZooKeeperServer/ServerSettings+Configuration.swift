@@ -20,5 +20,6 @@ extension ServerSettings {
         if let value = configuration.systemProperties["zookeeper.closeSessionTxn.enabled"] {
             closeSessionTxnEnabled = value.lowercased() != "false"
         }
+        applyAuthentication(configuration.systemProperties, secure: configuration.secureClientPortAddress != nil)
     }
 }

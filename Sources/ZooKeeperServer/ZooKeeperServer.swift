@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZooKeeperProtocol
 import ZooKeeperServerConfig
 import ZooKeeperServerCore
@@ -35,6 +36,15 @@ public final class ZooKeeperServer: Sendable {
     let traceMask = NIOLockedValueBox(FourLetterWords.defaultTraceMask)
     let startedAt: Int64
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let secureChannel = NIOLockedValueBox<(any Channel)?>(nil)
+    /// SASL DIGEST-MD5 users and settings; nil when no JAAS `Server` section.
+    let sasl: SASLSettings?
+    /// Whether enforcement requires the `sasl` scheme.
+    let saslRequired: Bool
+    /// TLS for `secureClientPort` and a unified `clientPort`; nil without a secure port.
+    let tls: ClientTLS?
+    /// The key material new connections use, when `client.certReload` watches the files.
+    let certificateReload: CertificateReload?
     private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
     let dataDirectory: DataDirectory
     let txnLog: TxnLog
@@ -55,6 +65,20 @@ public final class ZooKeeperServer: Sendable {
         self.settings = ServerSettings(configuration)
         self.group = group
         self.logger = logger
+        // Key material and authentication first: a server that cannot secure its
+        // port does not start.
+        let properties = configuration.systemProperties
+        if let problem = settings.enforcementProblem(properties) {
+            throw SecurityConfigurationError(problem)
+        }
+        sasl = try SASLConfiguration.load(properties, logger: logger)
+        saslRequired = settings.enforceAuthSchemes.contains("sasl")
+        let tlsNeeded = configuration.secureClientPortAddress != nil
+            || properties["zookeeper.client.portUnification"]?.lowercased() == "true"
+        tls = tlsNeeded ? try ClientTLS.load(properties, logger: logger) : nil
+        certificateReload = tls.flatMap {
+            CertificateReload.isEnabled(properties) ? CertificateReload(initial: $0, properties: properties, logger: logger) : nil
+        }
         let now = ServerClock.now()
         startedAt = now.monotonic
         dataDirectory = DataDirectory(
@@ -198,23 +222,58 @@ public final class ZooKeeperServer: Sendable {
         }
     }
 
-    /// Binds the client port; returns the address bound (port 0 picks a free one).
-    @discardableResult
-    public func start() async throws -> SocketAddress {
-        guard let listen = configuration.clientPortAddress else {
-            throw ServerError.noClientPort
-        }
-        let bootstrap = ServerBootstrap(group: group)
+    private func bootstrap(_ handlers: @escaping @Sendable () -> [any ChannelHandler]) -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(configuration.clientPortListenBacklog > 0 ? configuration.clientPortListenBacklog : 256))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { [self] channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(server: self))
+                    try channel.pipeline.syncOperations.addHandlers(handlers())
                 }
             }
-        let bound = try await bootstrap.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
-        channel.withLockedValue { $0 = bound }
+    }
+
+    /// Binds the client port and the secure client port; returns the address of
+    /// the first (port 0 picks a free one).
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        guard configuration.clientPortAddress != nil || configuration.secureClientPortAddress != nil else {
+            throw ServerError.noClientPort
+        }
+        let x509 = settings.x509Provider
+        let logger = logger
+        // Each connection takes the key material current when it is accepted.
+        let reload = certificateReload
+        let initialTLS = tls
+        let currentTLS: @Sendable () -> ClientTLS? = { reload?.current.withLockedValue { $0 } ?? initialTLS }
+        let counters = counters
+        let authFailed: @Sendable () -> Void = { counters.withLockedValue { $0.authFailed += 1 } }
+        if let listen = configuration.clientPortAddress {
+            let unified = tls?.portUnification == true
+            let plain = bootstrap { [self] in
+                // The plain port's pipeline stays a single handler unless unified.
+                if unified, let tls = currentTLS() {
+                    return [PortUnificationHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed), ClientConnectionHandler(server: self)]
+                }
+                return [ClientConnectionHandler(server: self)]
+            }
+            let bound = try await plain.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
+            channel.withLockedValue { $0 = bound }
+            logger.info("binding to port \(bound.localAddress!)", metadata: ["portUnification": "\(unified)"])
+        }
+        if let listen = configuration.secureClientPortAddress, tls != nil {
+            let secure = bootstrap { [self] in
+                let tls = currentTLS()!
+                return [
+                    NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed),
+                    ClientConnectionHandler(server: self),
+                ]
+            }
+            let bound = try await secure.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
+            secureChannel.withLockedValue { $0 = bound }
+            logger.info("binding to secure port \(bound.localAddress!)")
+        }
         let tick = TimeAmount.milliseconds(Int64(max(settings.tickTime, 1)))
         let ticker = group.next().scheduleRepeatedTask(initialDelay: tick, delay: tick) { [self] _ in
             self.tick()
@@ -231,23 +290,24 @@ public final class ZooKeeperServer: Sendable {
                 return ((), outcome.txns, outcome.deliveries)
             }
         }
-        var scheduled = [ticker, reaper]
+        var scheduled = [ticker, reaper] + [certificateReload?.schedule(on: group.next())].compactMap { $0 }
         if configuration.purgeInterval > 0 {
             scheduled.append(schedulePurge(every: configuration.purgeInterval, retain: configuration.snapRetainCount))
         } else {
             logger.info("purge task is not scheduled", metadata: ["autopurge.purgeInterval": "\(configuration.purgeInterval)"])
         }
         tasks.withLockedValue { $0 = scheduled }
-        let address = bound.localAddress!
-        logger.info("binding to port \(address)", metadata: ["tickTime": "\(settings.tickTime)"])
-        return address
+        logger.info("serving", metadata: ["tickTime": "\(settings.tickTime)"])
+        return (localAddress ?? secureLocalAddress)!
     }
 
     /// Stops accepting, closes every connection (sessions live on, as in Java's shutdown).
     public func shutdown() async {
         tasks.withLockedValue { $0.forEach { $0.cancel() } }
-        if let bound = channel.withLockedValue({ $0 }) {
-            try? await bound.close()
+        for listener in [channel, secureChannel] {
+            if let bound = listener.withLockedValue({ $0 }) {
+                try? await bound.close()
+            }
         }
         for connection in connections.all {
             try? await connection.channel.close()
@@ -259,6 +319,8 @@ public final class ZooKeeperServer: Sendable {
     }
 
     public var localAddress: SocketAddress? { channel.withLockedValue { $0?.localAddress } }
+    /// The secure client port's address, when one is bound.
+    public var secureLocalAddress: SocketAddress? { secureChannel.withLockedValue { $0?.localAddress } }
 
     func tick() {
         let (closing, _) = step(except: nil) { state in
@@ -280,7 +342,7 @@ public enum ServerError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .noClientPort: "clientPort is not set: nothing to listen on"
+        case .noClientPort: "clientPort and secureClientPort are not set: nothing to listen on"
         }
     }
 }

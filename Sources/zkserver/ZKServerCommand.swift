@@ -55,6 +55,10 @@ struct ZKServerCommand: AsyncParsableCommand {
         let server: ZooKeeperServer
         do {
             server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        } catch let error as SecurityConfigurationError {
+            logger.critical("cannot start: \(error)")
+            try? await group.shutdownGracefully()
+            throw ExitCode(1)
         } catch {
             logger.critical("cannot load the database: \(error)")
             try? await group.shutdownGracefully()

@@ -13,7 +13,13 @@ struct TestServer {
     let address: SocketAddress
     let dataDir: String
 
-    static func start(extraConfig: String = "4lw.commands.whitelist=*\n") async throws -> TestServer {
+    /// The secure client port, when the config sets `secureClientPort`.
+    var secureAddress: SocketAddress? { server.secureLocalAddress }
+
+    /// - Parameter systemProperties: `-D` flags (e.g. the JAAS file), added to the config's.
+    static func start(
+        extraConfig: String = "4lw.commands.whitelist=*\n", systemProperties: [String: String] = [:], logger: Logger? = nil
+    ) async throws -> TestServer {
         let dataDir = FileManager.default.temporaryDirectory
             .appendingPathComponent("zk-4lw-\(UUID().uuidString)").path
         // clientPort=0 means "not set" to 3.8.0's parser: parse a real port, then listen on 0.
@@ -28,10 +34,23 @@ struct TestServer {
             \(extraConfig)
             """).configuration
         configuration.clientPortAddress = .init(host: "127.0.0.1", port: 0)
+        if configuration.secureClientPortAddress != nil {
+            configuration.secureClientPortAddress = .init(host: "127.0.0.1", port: 0)
+        }
+        configuration.systemProperties.merge(systemProperties) { $1 }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        let logger = logger ?? {
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            return logger
+        }()
+        let server: ZooKeeperServer
+        do {
+            server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         do {
             let address = try await server.start()
             return TestServer(server: server, group: group, address: address, dataDir: dataDir)

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZooKeeperProtocol
 
 /// A raw client for tests: sends bytes, collects what the server sends, and
@@ -25,11 +26,17 @@ final class WireClient: Sendable {
         }
     }
 
-    static func connect(to address: SocketAddress, group: any EventLoopGroup) async throws -> WireClient {
+    /// - Parameter tls: a client TLS context: the connection starts with a handshake.
+    static func connect(to address: SocketAddress, group: any EventLoopGroup, tls: NIOSSLContext? = nil) async throws -> WireClient {
         let inbox = Inbox()
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(inbox) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(inbox)
+                }
             }
             .connect(to: address).get()
         return WireClient(channel: channel, inbox: inbox)

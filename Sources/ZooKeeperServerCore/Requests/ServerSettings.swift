@@ -20,6 +20,14 @@ public struct ServerSettings: Sendable {
     public var enforceQuota = false
     /// `zookeeper.digest.enabled`: tree digests in the txn log and snapshots.
     public var digestEnabled = true
+    /// `authProvider.N=...SASLAuthenticationProvider`: the `sasl` ACL scheme.
+    public var saslProvider: SASLAuthenticationProvider?
+    /// The `x509` ACL scheme, registered when a secure client port is configured.
+    public var x509Provider: X509AuthenticationProvider?
+    /// `enforce.auth.enabled` + `enforce.auth.schemes` (or `sessionRequireClientSASLAuth`,
+    /// which means `sasl`): a connection holding no identity of these schemes is
+    /// answered SessionClosedRequireSaslAuth and closed. Empty: not enforced.
+    public var enforceAuthSchemes: [String] = []
 
     public init() {}
 

@@ -48,6 +48,13 @@ extension ZooKeeperState {
         default:
             break
         }
+        // AuthenticationHelper.enforceAuthentication: every other request, pings too.
+        let enforced = settings.enforceAuthSchemes
+        if !enforced.isEmpty && !connection.identities.all.contains(where: { enforced.contains($0.scheme) }) {
+            outcome.reply = Self.reply(xid, 0, .sessionClosedRequireSaslAuth, op)
+            outcome.close = true
+            return outcome
+        }
         guard Self.validOps.contains(op) else {
             outcome.reply = Self.reply(xid, -1, .unimplemented, op)
             outcome.close = true

@@ -72,7 +72,12 @@ public final class ZooKeeperState {
         lastZxid = self.tree.lastProcessedZxid
         monotonicNow = now.monotonic
         sessions = SessionTracker(tickTime: Int64(settings.tickTime), serverID: settings.serverID, now: now.monotonic)
-        access = AccessControl(superDigest: settings.superDigest, skipACL: settings.skipACL)
+        var providers: [any AuthenticationProvider] = [
+            IPAuthenticationProvider(), DigestAuthenticationProvider(superDigest: settings.superDigest),
+        ]
+        if let sasl = settings.saslProvider { providers.append(sasl) }
+        if let x509 = settings.x509Provider { providers.append(x509) }
+        access = AccessControl(providers: providers, skipACL: settings.skipACL)
     }
 
     func nextZxid() -> Int64 {
