@@ -34,7 +34,7 @@ let package = Package(
         .executable(name: "zk-load", targets: ["zk-load"]),
         .executable(name: "zk-codec-benchmark", targets: ["zk-codec-benchmark"]),
         .executable(name: "zk-capture-benchmark", targets: ["zk-capture-benchmark"]),
-    ],
+    ] + clientProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -107,6 +107,35 @@ let package = Package(
         .testTarget(name: "ZooKeeperServerTests", dependencies: ["ZooKeeperServer", "ZooKeeperServerCore", "ZooKeeperStorageFormat", nioPosix]),
         .testTarget(name: "ZooKeeperConformanceTests", dependencies: ["ZooKeeperConformance"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
-    ],
+    ] + clientTargets,
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Client
+// ZooKeeperProtocol -> ZooKeeperClientCore (the session as pure logic, explicit time)
+// -> ZooKeeperClient (SwiftNIO I/O, async API) -> ZooKeeperRecipes
+var clientProducts: [Product] {
+    [
+        .library(name: "ZooKeeperClientCore", targets: ["ZooKeeperClientCore"]),
+        .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
+        .library(name: "ZooKeeperRecipes", targets: ["ZooKeeperRecipes"]),
+    ]
+}
+
+var clientTargets: [Target] {
+    [
+        .target(name: "ZooKeeperClientCore", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore]),
+        .target(name: "ZooKeeperClient", dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", nioCore, nioPosix]),
+        .target(name: "ZooKeeperRecipes", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        .testTarget(
+            name: "ZooKeeperClientCoreTests",
+            dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", "ZooKeeperTraffic", "ZooKeeperTestSupport", nioCore]
+        ),
+        .testTarget(
+            name: "ZooKeeperClientTests",
+            dependencies: [
+                "ZooKeeperClient", "ZooKeeperRecipes", "ZooKeeperServer", "ZooKeeperServerConfig", nioCore, nioPosix, logging,
+            ]
+        ),
+    ]
+}
