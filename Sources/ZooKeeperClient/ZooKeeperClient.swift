@@ -22,17 +22,37 @@ public final class ZooKeeperClient: Sendable {
 
     /// Starts connecting at once (as Java's constructor does).
     /// - connectString: `host:port[,host:port...][/chroot]`
-    public init(
+    public convenience init(
         connectString: String,
         sessionTimeout: Duration = .seconds(30),
         canBeReadOnly: Bool = false,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
+        try self.init(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
+                      resume: nil, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// A client that resumes an existing session (Java's constructor with
+    /// sessionId and sessionPasswd).
+    public static func resuming(
+        connectString: String, sessionId: Int64, password: [UInt8],
+        sessionTimeout: Duration = .seconds(30), canBeReadOnly: Bool = false,
+        eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws -> ZooKeeperClient {
+        try ZooKeeperClient(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
+                            resume: (sessionId, ByteBuffer(bytes: password)), eventLoopGroup: eventLoopGroup)
+    }
+
+    private init(
+        connectString: String, sessionTimeout: Duration, canBeReadOnly: Bool,
+        resume: (id: Int64, password: ByteBuffer)?, eventLoopGroup: EventLoopGroup
+    ) throws {
         let parsed = try ConnectString(connectString)
         self.connectString = parsed
         let milliseconds = sessionTimeout.components.seconds * 1000 + sessionTimeout.components.attoseconds / 1_000_000_000_000_000
         let configuration = ClientConfiguration(
-            connectString: parsed, sessionTimeout: Int32(clamping: milliseconds), canBeReadOnly: canBeReadOnly)
+            connectString: parsed, sessionTimeout: Int32(clamping: milliseconds), canBeReadOnly: canBeReadOnly,
+            resumeSession: resume)
         connection = ClientConnection(configuration: configuration, eventLoop: eventLoopGroup.next())
         connection.start()
     }

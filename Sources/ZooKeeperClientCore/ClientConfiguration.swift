@@ -1,3 +1,4 @@
+import NIOCore
 import ZooKeeperProtocol
 
 /// How a client connects; everything the session machine needs besides time.
@@ -13,6 +14,9 @@ public struct ClientConfiguration: Sendable {
     public var randomSeed: UInt64
     /// Java shuffles the host list once, when the client is created.
     public var shuffleHosts: Bool
+    /// A session to resume (id and 16-byte password), as Java's constructor
+    /// taking sessionId and sessionPasswd; nil for a new session.
+    public var resumeSession: (id: Int64, password: ByteBuffer)?
 
     public init(
         connectString: ConnectString,
@@ -20,8 +24,10 @@ public struct ClientConfiguration: Sendable {
         canBeReadOnly: Bool = false,
         maxFrameLength: Int = Frame.defaultMaxLength,
         randomSeed: UInt64 = UInt64.random(in: .min ... .max),
-        shuffleHosts: Bool = true
+        shuffleHosts: Bool = true,
+        resumeSession: (id: Int64, password: ByteBuffer)? = nil
     ) {
+        self.resumeSession = resumeSession
         self.connectString = connectString
         self.sessionTimeout = sessionTimeout
         self.canBeReadOnly = canBeReadOnly

@@ -89,6 +89,12 @@ public struct ClientSessionMachine: Sendable {
         var servers = configuration.connectString.servers
         if configuration.shuffleHosts { servers.shuffle(using: &rng) }
         self.servers = servers
+        if let resume = configuration.resumeSession {
+            sessionId = resume.id
+            sessionPassword = resume.password
+            // Java: a caller-supplied session counts as seen on a read-write server.
+            seenReadWriteServer = true
+        }
         readTimeout = Int64(configuration.sessionTimeout) * 2 / 3
         connectTimeout = Int64(configuration.sessionTimeout) / Int64(max(servers.count, 1))
     }
