@@ -3,12 +3,12 @@ import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
 
-/// Server restarts and session expiry; they stop servers, so they run on an
-/// in-process server (or, for expiry, any server).
-@Suite struct ClientSessionTests {
-    @Test func serverRestartResumesTheSessionAndReSetsWatches() async throws {
-        guard TestServer.external == nil else { return }  // scripts/swift-client-tests restarts Java itself
-        let server = try await TestServer.startInProcess()
+/// Tests that stop the server: on an in-process server, or on the external
+/// one when scripts/swift-client-tests runs them alone with a way to restart it.
+@Suite(.serialized) struct ServerRestartTests {
+    @Test(.enabled(if: TestServer.canRestart))
+    func serverRestartResumesTheSessionAndReSetsWatches() async throws {
+        let server = try await TestServer.start()
         do {
             let zk = try ZooKeeperClient(connectString: server.connectString, sessionTimeout: .seconds(30))
             try await zk.waitUntilConnected()
@@ -22,7 +22,7 @@ import ZooKeeperProtocol
             let existsWatcher = await zk.makeWatcher()
             #expect(try await zk.exists(root + "/later", watcher: existsWatcher) == nil)
 
-            await server.stopServerOnly()
+            try await server.stopServerOnly()
             #expect(await next(states) { $0 == .disconnected } == .disconnected)
             // A call while disconnected waits for the reconnect (or fails with ConnectionLoss).
             try await server.restart()
@@ -45,9 +45,9 @@ import ZooKeeperProtocol
         await server.stop()
     }
 
-    @Test func callsInFlightFailWithConnectionLossWhenTheServerGoes() async throws {
-        guard TestServer.external == nil else { return }
-        let server = try await TestServer.startInProcess()
+    @Test(.enabled(if: TestServer.canRestart))
+    func callsInFlightFailWithConnectionLossWhenTheServerGoes() async throws {
+        let server = try await TestServer.start()
         let zk = try ZooKeeperClient(connectString: server.connectString, sessionTimeout: .seconds(30))
         try await zk.waitUntilConnected()
         let root = uniqueRoot("loss")
@@ -61,13 +61,16 @@ import ZooKeeperProtocol
             return codes
         }
         try await Task.sleep(for: .milliseconds(50))
-        await server.stopServerOnly()
+        try await server.stopServerOnly()
         let codes = await calls.value
         #expect(codes.first == .connectionLoss)
+        try await server.restart()
         await zk.close()
         await server.stop()
     }
+}
 
+@Suite struct ClientSessionTests {
     @Test func sessionExpiryIsReportedToWatchersAndCalls() async throws {
         try await withServer { server in
             let zk = try ZooKeeperClient(connectString: server.connectString, sessionTimeout: .seconds(4))

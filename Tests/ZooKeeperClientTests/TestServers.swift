@@ -66,14 +66,48 @@ final class TestServer: @unchecked Sendable {
         return (server, address.port ?? port)
     }
 
-    /// Stops the in-process server (sessions and data stay in its data dir).
-    func stopServerOnly() async {
+    /// How to stop and start the external server, when it can be: a shell
+    /// command with %s for "stop" or "start" (set by scripts/swift-client-tests).
+    static var externalControl: String? {
+        ProcessInfo.processInfo.environment["ZK_TEST_SERVER_CONTROL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether a test may stop and restart the server: in-process, or the
+    /// external one when it can be controlled.
+    static var canRestart: Bool { external == nil || externalControl != nil }
+
+    /// Runs the control command and waits for it (posix_spawn and waitpid on
+    /// a thread of its own: Foundation's Process did not always see the exit).
+    private func control(_ verb: String) async throws {
+        guard let command = Self.externalControl?.replacingOccurrences(of: "%s", with: verb) else { return }
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var pid: pid_t = 0
+                let words: [String] = ["/bin/bash", "-c", command]
+                var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+                defer { for arg in argv { free(arg) } }
+                guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
+                    continuation.resume(returning: -1)
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+        guard status == 0 else { throw ServerControlError(command: command) }
+    }
+
+    /// Stops the server (sessions and data stay in its data dir).
+    func stopServerOnly() async throws {
+        if isExternal { return try await control("stop") }
         await server?.shutdown()
         server = nil
     }
 
     /// Starts it again on the same port and data dir.
     func restart() async throws {
+        if isExternal { return try await control("start") }
         guard let group, let dataDir else { return }
         // The old listening socket may take a moment to be released.
         for attempt in 0..<50 {
@@ -93,6 +127,8 @@ final class TestServer: @unchecked Sendable {
         if let dataDir { try? FileManager.default.removeItem(atPath: dataDir) }
     }
 }
+
+struct ServerControlError: Error { var command: String }
 
 /// Runs `body` with a started server and stops it afterwards, even on failure.
 func withServer<T>(_ body: (TestServer) async throws -> T) async throws -> T {
