@@ -135,6 +135,7 @@ var clientTargets: [Target] {
             name: "ZooKeeperClientTests",
             dependencies: [
                 "ZooKeeperClient", "ZooKeeperRecipes", "ZooKeeperServer", "ZooKeeperServerConfig", nioCore, nioPosix, logging,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]
