@@ -80,7 +80,9 @@ final class ClientConnection: @unchecked Sendable {
             let id = WatcherID(self.nextWatcher)
             if self.machine.phase == .terminated { continuation.finish() } else { self.watchers[id] = continuation }
             return id
-        }.get()) ?? WatcherID(-1)
+        }.get()) ?? WatcherID(0)
+        // A stream nobody reads any more need not be fed.
+        continuation.onTermination = { _ in self.eventLoop.execute { self.watchers[id] = nil } }
         return (id, stream)
     }
 
@@ -95,7 +97,9 @@ final class ClientConnection: @unchecked Sendable {
             continuation.yield(self.machine.state)
             if self.machine.phase == .terminated { continuation.finish(); return }
             self.nextListener += 1
-            self.stateListeners[self.nextListener] = continuation
+            let id = self.nextListener
+            self.stateListeners[id] = continuation
+            continuation.onTermination = { _ in self.eventLoop.execute { self.stateListeners[id] = nil } }
         }
         return stream
     }
