@@ -291,3 +291,22 @@ func connectTargets(_ actions: [ClientAction]) -> [ServerAddress] {
         #expect(!m.hasWatches(path: "/p", type: .children))
     }
 }
+
+@Suite struct ReadOnlySessionTests {
+    /// A read-only server's session is not resumed elsewhere: Java sends
+    /// session id 0 until it has seen a read-write server.
+    @Test func readOnlyConnectionDoesNotCountAsSeenReadWrite() throws {
+        var m = ClientSessionMachine(configuration: ClientConfiguration(
+            connectString: try ConnectString("a:1,b:2"), sessionTimeout: 30_000, canBeReadOnly: true, randomSeed: 1, shuffleHosts: false))
+        _ = m.start(now: 0)
+        #expect(sentConnects(m.connectionEstablished(now: 0)).first?.readOnly == true)
+        #expect(states(m.received(FakeServer.connectResponse(session: 0x99, readOnly: true), now: 1)) == [.connectedReadOnly])
+        _ = m.connectionFailed(now: 2)
+        _ = m.tick(now: 3_000)
+        #expect(sentConnects(m.connectionEstablished(now: 3_000)).first?.sessionId == 0)
+        #expect(states(m.received(FakeServer.connectResponse(session: 0x99, readOnly: false), now: 3_001)) == [.syncConnected])
+        _ = m.connectionFailed(now: 3_002)
+        _ = m.tick(now: 6_000)
+        #expect(sentConnects(m.connectionEstablished(now: 6_000)).first?.sessionId == 0x99)
+    }
+}
