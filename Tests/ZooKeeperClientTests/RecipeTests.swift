@@ -91,3 +91,56 @@ actor LockLedger {
         }
     }
 }
+
+@Suite struct QueueTests {
+    /// Two producers, three consumers: every item is taken exactly once.
+    @Test func everyItemIsTakenExactlyOnce() async throws {
+        try await withServer { server in
+            let path = uniqueRoot("queue")
+            let clients = try (0..<5).map { _ in try ZooKeeperClient(connectString: server.connectString) }
+            for client in clients { try await client.waitUntilConnected() }
+            #expect(try await DistributedQueue(client: clients[0], path: path).poll() == nil)
+            let taken = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
+                for producer in 0..<2 {
+                    let queue = DistributedQueue(client: clients[producer], path: path)
+                    group.addTask {
+                        for i in 0..<30 { try await queue.offer([UInt8(producer), UInt8(i)]) }
+                        return []
+                    }
+                }
+                for consumer in 2..<5 {
+                    let queue = DistributedQueue(client: clients[consumer], path: path)
+                    group.addTask { try await (0..<20).asyncMap { _ in try await queue.take() } }
+                }
+                var all: [[UInt8]] = []
+                for try await items in group { all += items }
+                return all
+            }
+            #expect(taken.count == 60)
+            #expect(Set(taken.map { $0[0] * 100 + $0[1] }).count == 60)
+            #expect(try await clients[0].getChildren(path).isEmpty)
+            for client in clients { await client.close() }
+        }
+    }
+
+    @Test func aSingleConsumerSeesFIFO() async throws {
+        try await withServer { server in
+            let zk = try ZooKeeperClient(connectString: server.connectString)
+            try await zk.waitUntilConnected()
+            let queue = DistributedQueue(client: zk, path: uniqueRoot("fifo"))
+            for i in 0..<10 { try await queue.offer([UInt8(i)]) }
+            var out: [UInt8] = []
+            while let item = try await queue.poll() { out += item }
+            #expect(out == Array(0..<10))
+            await zk.close()
+        }
+    }
+}
+
+extension Range where Bound == Int {
+    func asyncMap<T>(_ body: (Int) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for i in self { result.append(try await body(i)) }
+        return result
+    }
+}
