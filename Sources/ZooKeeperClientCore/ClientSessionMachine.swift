@@ -199,7 +199,9 @@ public struct ClientSessionMachine: Sendable {
         case .waiting(let until): return until
         case .connecting, .handshaking: return lastReceive + connectTimeout + 1
         case .connected, .closing:
-            let ping = max(lastSend + readTimeout / 2 - 1000, lastSend + 1)
+            // When `tick`'s ping rule first fires: a second early once idle for over a second.
+            let half = readTimeout / 2
+            let ping = lastSend + (half <= 1000 ? half : max(half - 1000, 1001))
             return min(lastReceive + readTimeout + 1, ping, lastSend + ClientTiming.maxSendPingInterval + 1)
         case .idle, .terminated: return nil
         }

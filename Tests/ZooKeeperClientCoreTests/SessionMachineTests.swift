@@ -310,3 +310,20 @@ func connectTargets(_ actions: [ClientAction]) -> [ServerAddress] {
         #expect(sentConnects(m.connectionEstablished(now: 6_000)).first?.sessionId == 0x99)
     }
 }
+
+@Suite struct DeadlineTests {
+    /// Ticking at `nextDeadline` is enough: the ping goes out exactly then.
+    @Test(arguments: [Int32(1_000), 3_000, 4_000, 30_000, 60_000])
+    func pingIsDueAtTheDeadline(timeout: Int32) throws {
+        var m = ClientSessionMachine(configuration: ClientConfiguration(
+            connectString: try ConnectString("h:1"), sessionTimeout: timeout, randomSeed: 1, shuffleHosts: false))
+        _ = m.start(now: 0)
+        _ = m.connectionEstablished(now: 0)
+        _ = m.received(FakeServer.connectResponse(timeout: timeout), now: 0)
+        let deadline = try #require(m.nextDeadline())
+        #expect(sentRequests(m.tick(now: deadline - 1)).isEmpty)
+        #expect(sentRequests(m.tick(now: deadline)).map(\.op) == [.ping])
+        // The next deadline is later than this one.
+        #expect(try #require(m.nextDeadline()) > deadline)
+    }
+}
