@@ -73,7 +73,8 @@ let package = Package(
             dependencies: [
                 "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore, nioPosix, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .executableTarget(
             name: "zkserver",
@@ -119,6 +120,7 @@ var clientProducts: [Product] {
         .library(name: "ZooKeeperClientCore", targets: ["ZooKeeperClientCore"]),
         .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
         .library(name: "ZooKeeperRecipes", targets: ["ZooKeeperRecipes"]),
+        .executable(name: "zkcli", targets: ["zkcli"]),
     ]
 }
 
@@ -127,6 +129,9 @@ var clientTargets: [Target] {
         .target(name: "ZooKeeperClientCore", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore]),
         .target(name: "ZooKeeperClient", dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", nioCore, nioPosix]),
         .target(name: "ZooKeeperRecipes", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        // zkCli.sh's commands and output texts, and the command line.
+        .target(name: "ZooKeeperCLI", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        .executableTarget(name: "zkcli", dependencies: ["ZooKeeperCLI", "ZooKeeperClient", argumentParser]),
         .testTarget(
             name: "ZooKeeperClientCoreTests",
             dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", "ZooKeeperTraffic", "ZooKeeperTestSupport", nioCore]
@@ -134,9 +139,10 @@ var clientTargets: [Target] {
         .testTarget(
             name: "ZooKeeperClientTests",
             dependencies: [
-                "ZooKeeperClient", "ZooKeeperRecipes", "ZooKeeperServer", "ZooKeeperServerConfig", nioCore, nioPosix, logging,
+                "ZooKeeperClient", "ZooKeeperRecipes", "ZooKeeperCLI", "ZooKeeperServer", "ZooKeeperServerConfig", nioCore, nioPosix, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 }

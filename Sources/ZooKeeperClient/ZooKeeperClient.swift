@@ -112,11 +112,11 @@ public final class ZooKeeperClient: Sendable {
     /// Creates a node; returns its path (with the sequence number for sequential modes).
     @discardableResult
     public func create(
-        _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent
+        _ path: String, data: [UInt8]? = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent
     ) async throws -> String {
         try validate(path, sequential: mode.isSequential)
         guard !mode.isTTL else { throw ZooKeeperArgumentError("Use createWithStat(ttl:) for TTL modes") }
-        let request = CreateRequest(path: server(path), data: ByteBuffer(bytes: data), acl: acl, flags: mode.rawValue)
+        let request = CreateRequest(path: server(path), data: data.map { ByteBuffer(bytes: $0) }, acl: acl, flags: mode.rawValue)
         let reply = try await call(mode.isContainer ? .createContainer : .create, .create(request), path: path)
         switch reply.body {
         case .create(let r): return client(r.path ?? "")
@@ -128,16 +128,16 @@ public final class ZooKeeperClient: Sendable {
     /// Creates a node and returns its Stat too (create2, createContainer, createTTL).
     @discardableResult
     public func createWithStat(
-        _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent, ttl: Int64 = -1
+        _ path: String, data: [UInt8]? = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent, ttl: Int64 = -1
     ) async throws -> (path: String, stat: Stat) {
         try validate(path, sequential: mode.isSequential)
         let reply: ServerReply
         if mode.isTTL {
             guard ttl > 0 else { throw ZooKeeperArgumentError("ttl must be positive for \(mode)") }
-            let request = CreateTTLRequest(path: server(path), data: ByteBuffer(bytes: data), acl: acl, flags: mode.rawValue, ttl: ttl)
+            let request = CreateTTLRequest(path: server(path), data: data.map { ByteBuffer(bytes: $0) }, acl: acl, flags: mode.rawValue, ttl: ttl)
             reply = try await call(.createTTL, .createTTL(request), path: path)
         } else {
-            let request = CreateRequest(path: server(path), data: ByteBuffer(bytes: data), acl: acl, flags: mode.rawValue)
+            let request = CreateRequest(path: server(path), data: data.map { ByteBuffer(bytes: $0) }, acl: acl, flags: mode.rawValue)
             reply = try await call(mode.isContainer ? .createContainer : .create2, .create(request), path: path)
         }
         guard case .create2(let r) = reply.body else { throw ZooKeeperError(.marshallingError, path: path) }
@@ -162,18 +162,19 @@ public final class ZooKeeperClient: Sendable {
         }
     }
 
-    public func getData(_ path: String, watcher: Watcher? = nil) async throws -> (data: [UInt8], stat: Stat) {
+    /// The node's data (nil when it was set to null, as Java allows) and Stat.
+    public func getData(_ path: String, watcher: Watcher? = nil) async throws -> (data: [UInt8]?, stat: Stat) {
         try validate(path)
         let watch = watcher.map { WatchRegistration(.data, path: path, watcher: $0.id) }
         let reply = try await call(.getData, .getData(GetDataRequest(path: server(path), watch: watcher != nil)), path: path, watch: watch)
         guard case .getData(let r) = reply.body else { throw ZooKeeperError(.marshallingError, path: path) }
-        return (r.data.bytes, r.stat)
+        return (r.data.map { Array($0.readableBytesView) }, r.stat)
     }
 
     @discardableResult
-    public func setData(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> Stat {
+    public func setData(_ path: String, data: [UInt8]?, version: Int32 = -1) async throws -> Stat {
         try validate(path)
-        let reply = try await call(.setData, .setData(SetDataRequest(path: server(path), data: ByteBuffer(bytes: data), version: version)), path: path)
+        let reply = try await call(.setData, .setData(SetDataRequest(path: server(path), data: data.map { ByteBuffer(bytes: $0) }, version: version)), path: path)
         guard case .setData(let r) = reply.body else { throw ZooKeeperError(.marshallingError, path: path) }
         return r.stat
     }

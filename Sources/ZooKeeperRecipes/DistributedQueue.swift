@@ -55,7 +55,7 @@ public struct DistributedQueue: Sendable {
             do {
                 let (data, stat) = try await client.getData(path)
                 try await client.delete(path, version: stat.version)
-                return data
+                return data ?? []
             } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
                 continue
             }
