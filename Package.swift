@@ -73,8 +73,7 @@ let package = Package(
             dependencies: [
                 "ZooKeeperServerCore", "ZooKeeperServerConfig", "ZooKeeperProtocol", "ZooKeeperStorageFormat", nioCore, nioPosix, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            exclude: ["Fixtures"]
+            ]
         ),
         .executableTarget(
             name: "zkserver",
@@ -114,7 +113,7 @@ let package = Package(
 
 // MARK: - Client
 // ZooKeeperProtocol -> ZooKeeperClientCore (the session as pure logic, explicit time)
-// -> ZooKeeperClient (SwiftNIO I/O, async API) -> ZooKeeperRecipes
+// -> ZooKeeperClient (SwiftNIO I/O, async API) -> ZooKeeperRecipes, ZooKeeperCLI -> zkcli
 var clientProducts: [Product] {
     [
         .library(name: "ZooKeeperClientCore", targets: ["ZooKeeperClientCore"]),
