@@ -34,7 +34,7 @@ let package = Package(
         .executable(name: "zk-load", targets: ["zk-load"]),
         .executable(name: "zk-codec-benchmark", targets: ["zk-codec-benchmark"]),
         .executable(name: "zk-capture-benchmark", targets: ["zk-capture-benchmark"]),
-    ],
+    ] + clientProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -120,6 +120,41 @@ let package = Package(
         ),
         .testTarget(name: "ZooKeeperConformanceTests", dependencies: ["ZooKeeperConformance"]),
         .testTarget(name: "ZooKeeperDumpTests", dependencies: ["ZooKeeperDump", "ZooKeeperTestSupport"], exclude: ["Golden"]),
-    ],
+    ] + clientTargets,
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Client
+// ZooKeeperProtocol -> ZooKeeperClientCore (the session as pure logic, explicit time)
+// -> ZooKeeperClient (SwiftNIO I/O, async API) -> ZooKeeperRecipes, ZooKeeperCLI -> zkcli
+var clientProducts: [Product] {
+    [
+        .library(name: "ZooKeeperClientCore", targets: ["ZooKeeperClientCore"]),
+        .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
+        .library(name: "ZooKeeperRecipes", targets: ["ZooKeeperRecipes"]),
+        .executable(name: "zkcli", targets: ["zkcli"]),
+    ]
+}
+
+var clientTargets: [Target] {
+    [
+        .target(name: "ZooKeeperClientCore", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore]),
+        .target(name: "ZooKeeperClient", dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", nioCore, nioPosix]),
+        .target(name: "ZooKeeperRecipes", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        // zkCli.sh's commands and output texts, and the command line.
+        .target(name: "ZooKeeperCLI", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        .executableTarget(name: "zkcli", dependencies: ["ZooKeeperCLI", "ZooKeeperClient", argumentParser]),
+        .testTarget(
+            name: "ZooKeeperClientCoreTests",
+            dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", "ZooKeeperTraffic", "ZooKeeperTestSupport", nioCore]
+        ),
+        .testTarget(
+            name: "ZooKeeperClientTests",
+            dependencies: [
+                "ZooKeeperClient", "ZooKeeperRecipes", "ZooKeeperCLI", "ZooKeeperServer", "ZooKeeperServerConfig", nioCore, nioPosix, logging,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
+        ),
+    ]
+}

@@ -1,0 +1,242 @@
+import Foundation
+import ZooKeeperClient
+import ZooKeeperProtocol
+
+/// What one command printed: Java's zkCli writes results to stdout and
+/// "Created ..." and errors to stderr.
+public struct CommandOutput: Hashable, Sendable {
+    public var out = ""
+    public var err = ""
+    public var quit = false
+    public init(out: String = "", err: String = "", quit: Bool = false) {
+        self.out = out
+        self.err = err
+        self.quit = quit
+    }
+}
+
+/// Runs zkCli.sh's commands on a client and prints what Java's CLI prints.
+public struct CommandRunner: Sendable {
+    public let client: ZooKeeperClient
+
+    public init(client: ZooKeeperClient) { self.client = client }
+
+    public func run(_ line: String) async -> CommandOutput {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let name = words.first else { return CommandOutput() }
+        var args = Arguments(Array(words.dropFirst()))
+        var output = CommandOutput()
+        do {
+            try await execute(name, &args, &output)
+        } catch let error as ZooKeeperError {
+            output.err += Self.message(error) + "\n"
+        } catch let error as UsageError {
+            output.err += error.text + "\n"
+        } catch {
+            output.err += "\(error)\n"
+        }
+        return output
+    }
+
+    private func execute(_ name: String, _ args: inout Arguments, _ output: inout CommandOutput) async throws {
+        switch name {
+        case "ls":
+            let stat = args.flag("s"), recursive = args.flag("R"), watch = args.flag("w")
+            let path = try args.path()
+            if recursive {
+                for node in try await subtree(path) { output.out += node + "\n" }
+                return
+            }
+            let watcher = watch ? await printingWatcher() : nil
+            let (children, st) = try await client.getChildrenWithStat(path, watcher: watcher)
+            output.out += "[" + children.sorted().joined(separator: ", ") + "]\n"
+            if stat { output.out += Self.format(st) }
+        case "get":
+            let stat = args.flag("s"), watch = args.flag("w")
+            let path = try args.path()
+            let watcher = watch ? await printingWatcher() : nil
+            let (data, st) = try await client.getData(path, watcher: watcher)
+            output.out += (data.map { String(decoding: $0, as: UTF8.self) } ?? "null") + "\n"
+            if stat { output.out += Self.format(st) }
+        case "set":
+            let stat = args.flag("s")
+            let version = try args.option("v").map { try Self.int32($0) } ?? -1
+            let path = try args.path()
+            let data = args.next().map { Array($0.utf8) }
+            let st = try await client.setData(path, data: data, version: version)
+            if stat { output.out += Self.format(st) }
+        case "create":
+            let sequential = args.flag("s"), ephemeral = args.flag("e"), container = args.flag("c")
+            let ttl = try args.option("t").map { try Self.int64($0) }
+            let path = try args.path()
+            let data = args.next().map { Array($0.utf8) }
+            var mode: CreateMode = sequential ? (ephemeral ? .ephemeralSequential : .persistentSequential) : (ephemeral ? .ephemeral : .persistent)
+            if container { mode = .container }
+            if let ttl {
+                mode = sequential ? .persistentSequentialWithTTL : .persistentWithTTL
+                let (created, _) = try await client.createWithStat(path, data: data, mode: mode, ttl: ttl)
+                output.err += "Created \(created)\n"
+            } else {
+                output.err += "Created \(try await client.create(path, data: data, mode: mode))\n"
+            }
+        case "delete":
+            let version = try args.option("v").map { try Self.int32($0) } ?? -1
+            try await client.delete(try args.path(), version: version)
+        case "deleteall":
+            let path = try args.path()
+            for node in try await subtree(path).reversed() { try await client.delete(node) }
+        case "stat":
+            let path = try args.path()
+            guard let st = try await client.exists(path) else { throw ZooKeeperError(.noNode, path: path) }
+            output.out += Self.format(st)
+        case "getAcl":
+            let stat = args.flag("s")
+            let (acl, st) = try await client.getACL(try args.path())
+            for entry in acl {
+                output.out += "'\(entry.id.scheme ?? ""),'\(entry.id.id ?? "")\n: \(Perms(rawValue: entry.perms))\n"
+            }
+            if stat { output.out += Self.format(st) }
+        case "addauth":
+            guard let scheme = args.next() else { throw UsageError(text: "addauth scheme auth") }
+            try await client.addAuth(scheme: scheme, auth: Array((args.next() ?? "").utf8))
+        case "sync":
+            try await client.sync(try args.path())
+            output.out += "Sync is OK\n"
+        case "whoami":
+            output.out += "Auth scheme: User\n"
+            for info in try await client.whoAmI() { output.out += "\(info.authScheme ?? ""): \(info.user ?? "")\n" }
+        case "getEphemerals":
+            let path = args.next() ?? "/"
+            output.out += "[" + (try await client.getEphemerals(path)).joined(separator: ", ") + "]\n"
+        case "getAllChildrenNumber":
+            output.out += "\(try await client.getAllChildrenNumber(try args.path()))\n"
+        case "quit", "close":
+            output.quit = true
+        default:
+            throw UsageError(text: Self.usage)
+        }
+    }
+
+    /// The path and every node below it, parents first (ZKUtil.listSubTreeBFS).
+    private func subtree(_ path: String) async throws -> [String] {
+        var result = [path]
+        var index = 0
+        while index < result.count {
+            let node = result[index]
+            for child in try await client.getChildren(node).sorted() {
+                result.append(node == "/" ? "/\(child)" : "\(node)/\(child)")
+            }
+            index += 1
+        }
+        return result
+    }
+
+    private func printingWatcher() async -> Watcher {
+        let watcher = await client.makeWatcher()
+        Task {
+            for await event in watcher.events where event.type != .none {
+                print("\nWATCHER::\n\n\(event)")
+                break
+            }
+        }
+        return watcher
+    }
+
+    /// Java's CliWrapperException texts for the codes it names, else the KeeperException message.
+    public static func message(_ error: ZooKeeperError) -> String {
+        let path = error.path ?? ""
+        switch error.code {
+        case .noNode: return "Node does not exist: \(path)"
+        case .badVersion: return "version No is not valid : \(path)"
+        case .invalidACL: return "Acl is not valid : \(path)"
+        case .noAuth: return "Insufficient permission : \(path)"
+        case .notEmpty: return "Node not empty: \(path)"
+        case .nodeExists: return "Node already exists: \(path)"
+        case .noChildrenForEphemerals: return "Ephemerals cannot have children: \(path)"
+        default: return error.description
+        }
+    }
+
+    /// StatPrinter's lines; times as java.util.Date prints them.
+    public static func format(_ stat: Stat) -> String {
+        func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
+        return """
+            cZxid = \(hex(stat.czxid))
+            ctime = \(javaDate(stat.ctime))
+            mZxid = \(hex(stat.mzxid))
+            mtime = \(javaDate(stat.mtime))
+            pZxid = \(hex(stat.pzxid))
+            cversion = \(stat.cversion)
+            dataVersion = \(stat.version)
+            aclVersion = \(stat.aversion)
+            ephemeralOwner = \(hex(stat.ephemeralOwner))
+            dataLength = \(stat.dataLength)
+            numChildren = \(stat.numChildren)
+            
+            """
+    }
+
+    static func javaDate(_ milliseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE MMM dd HH:mm:ss zzz yyyy"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    static func int32(_ text: String) throws -> Int32 {
+        guard let value = Int32(text) else { throw UsageError(text: "version has to be a number") }
+        return value
+    }
+
+    static func int64(_ text: String) throws -> Int64 {
+        guard let value = Int64(text) else { throw UsageError(text: "ttl has to be a number") }
+        return value
+    }
+
+    static let usage = """
+        ZooKeeper -server host:port -client-configuration properties-file cmd args
+        \taddauth scheme auth
+        \tcreate [-s] [-e] [-c] [-t ttl] path [data] [acl]
+        \tdelete [-v version] path
+        \tdeleteall path
+        \tget [-s] [-w] path
+        \tgetAcl [-s] path
+        \tgetAllChildrenNumber path
+        \tgetEphemerals path
+        \tls [-s] [-w] [-R] path
+        \tquit
+        \tset [-s] [-v version] path data
+        \tstat [-w] path
+        \tsync path
+        \twhoami
+        """
+}
+
+struct UsageError: Error { var text: String }
+
+/// A command's words: options (`-s`, `-v 3`) anywhere, then positionals.
+struct Arguments {
+    private var words: [String]
+    init(_ words: [String]) { self.words = words }
+
+    mutating func flag(_ name: String) -> Bool {
+        guard let index = words.firstIndex(of: "-\(name)") else { return false }
+        words.remove(at: index)
+        return true
+    }
+
+    mutating func option(_ name: String) throws -> String? {
+        guard let index = words.firstIndex(of: "-\(name)") else { return nil }
+        guard index + 1 < words.count else { throw UsageError(text: "option -\(name) needs a value") }
+        let value = words[index + 1]
+        words.removeSubrange(index...index + 1)
+        return value
+    }
+
+    mutating func next() -> String? { words.isEmpty ? nil : words.removeFirst() }
+
+    mutating func path() throws -> String {
+        guard let path = next() else { throw UsageError(text: "path is required") }
+        return path
+    }
+}

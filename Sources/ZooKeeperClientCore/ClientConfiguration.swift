@@ -1,0 +1,63 @@
+import NIOCore
+import ZooKeeperProtocol
+
+/// How a client connects; everything the session machine needs besides time.
+public struct ClientConfiguration: Sendable {
+    public var connectString: ConnectString
+    /// The session timeout the client asks for, in milliseconds.
+    public var sessionTimeout: Int32
+    /// Accept a read-only server (the ConnectRequest's readOnly flag).
+    public var canBeReadOnly: Bool
+    /// The largest frame accepted from the server (`jute.maxbuffer`).
+    public var maxFrameLength: Int
+    /// Seeds the host shuffle and the reconnect jitter, so runs can be replayed.
+    public var randomSeed: UInt64
+    /// Java shuffles the host list once, when the client is created.
+    public var shuffleHosts: Bool
+    /// A session to resume (id and 16-byte password), as Java's constructor
+    /// taking sessionId and sessionPasswd; nil for a new session.
+    public var resumeSession: (id: Int64, password: ByteBuffer)?
+
+    public init(
+        connectString: ConnectString,
+        sessionTimeout: Int32,
+        canBeReadOnly: Bool = false,
+        maxFrameLength: Int = Frame.defaultMaxLength,
+        randomSeed: UInt64 = UInt64.random(in: .min ... .max),
+        shuffleHosts: Bool = true,
+        resumeSession: (id: Int64, password: ByteBuffer)? = nil
+    ) {
+        self.resumeSession = resumeSession
+        self.connectString = connectString
+        self.sessionTimeout = sessionTimeout
+        self.canBeReadOnly = canBeReadOnly
+        self.maxFrameLength = maxFrameLength
+        self.randomSeed = randomSeed
+        self.shuffleHosts = shuffleHosts
+    }
+}
+
+/// Java's client constants (ClientCnxn, StaticHostProvider).
+public enum ClientTiming {
+    /// A ping goes out at least this often, whatever the timeout (ms).
+    public static let maxSendPingInterval: Int64 = 10_000
+    /// Pause after trying every host in turn (StaticHostProvider spin delay, ms).
+    public static let spinDelay: Int64 = 1_000
+    /// Reconnects wait a random time below this (ms), so clients do not stampede.
+    public static let reconnectJitter: Int64 = 1_000
+    /// SetWatches batches are cut once their paths reach this many characters.
+    public static let setWatchesMaxLength = 128 * 1024
+}
+
+/// A small, seedable generator (SplitMix64): deterministic in tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ZooKeeperCLI
+import ZooKeeperClient
+
+/// zkCli.sh's commands and output: `zkcli -server host:port cmd args`, or
+/// commands read from stdin, one a line.
+@main
+struct ZKCli: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "zkcli")
+
+    @Option(name: .customLong("server", withSingleDash: true), help: "host:port[,host:port...][/chroot]")
+    var server = "localhost:2181"
+
+    @Option(name: .customLong("timeout", withSingleDash: true), help: "session timeout in milliseconds")
+    var timeout = 30_000
+
+    @Argument(parsing: .captureForPassthrough)
+    var command: [String] = []
+
+    func run() async throws {
+        let client = try ZooKeeperClient(connectString: server, sessionTimeout: .milliseconds(timeout))
+        let runner = CommandRunner(client: client)
+        if !command.isEmpty {
+            try await client.waitUntilConnected()
+            emit(await runner.run(command.joined(separator: " ")))
+            await client.close()
+            return
+        }
+        say("Connecting to \(server)\nWelcome to ZooKeeper!\nJLine support is disabled\n")
+        try await client.waitUntilConnected()
+        say("\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n")
+        while let line = readLine() {
+            let output = await runner.run(line)
+            emit(output)
+            if output.quit { break }
+        }
+        await client.close()
+        say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n")
+    }
+
+    /// Unbuffered, like the command output, so the two keep their order.
+    private func say(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+
+    private func emit(_ output: CommandOutput) {
+        if !output.out.isEmpty { FileHandle.standardOutput.write(Data(output.out.utf8)) }
+        if !output.err.isEmpty { FileHandle.standardError.write(Data(output.err.utf8)) }
+    }
+}

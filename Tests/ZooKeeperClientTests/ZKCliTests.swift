@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import ZooKeeperCLI
+import ZooKeeperClient
+
+/// zkcli's output for each command of a scripted session against what Java's
+/// zkCli printed for it (Fixtures/zkcli, recorded by scripts/record-zkcli-fixture
+/// from Java 3.8.0: one invocation, so one session, per command). The session
+/// stays under /cli so that it can share a server with other tests.
+@Suite struct ZKCliTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/zkcli")
+
+    struct Expected: Decodable { var command: String; var out: String; var err: String }
+
+    /// Java's banners and blank lines are not part of a command's output.
+    static func clean(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { $0 + "\n" }.joined()
+    }
+
+    @Test func everyCommandPrintsWhatJavasZkCliPrinted() async throws {
+        let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("session.expected.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONDecoder().decode(Expected.self, from: Data($0.utf8)) }
+        #expect(lines.count == 34)
+        try await withServer { server in
+            // Java's one-shot zkCli leaves its session to time out, so ephemerals
+            // outlive the command: the clients stay open until the end here too.
+            var clients: [ZooKeeperClient] = []
+            var matching = 0
+            for expected in lines {
+                let client = try ZooKeeperClient(connectString: server.connectString)
+                clients.append(client)
+                try await client.waitUntilConnected()
+                let output = await CommandRunner(client: client).run(expected.command)
+                let same = Self.clean(output.out) == expected.out && Self.clean(output.err) == expected.err
+                #expect(Self.clean(output.out) == expected.out, "stdout of \(expected.command)")
+                #expect(Self.clean(output.err) == expected.err, "stderr of \(expected.command)")
+                if same { matching += 1 }
+            }
+            #expect(matching == lines.count)
+            for client in clients { await client.close() }
+        }
+    }
+
+    @Test func statPrintsJavasFields() async throws {
+        try await withServer { server in
+            let zk = try await ClientOperationTests.connect(server)
+            let root = uniqueRoot("stat")
+            try await zk.create(root, data: [1, 2])
+            let output = await CommandRunner(client: zk).run("stat \(root)")
+            let keys = output.out.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+            #expect(keys == ["cZxid", "ctime", "mZxid", "mtime", "pZxid", "cversion", "dataVersion", "aclVersion", "ephemeralOwner", "dataLength", "numChildren"])
+            #expect(output.out.contains("dataLength = 2\n"))
+            #expect(output.out.contains("ephemeralOwner = 0x0\n"))
+            await zk.close()
+        }
+    }
+}
