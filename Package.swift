@@ -91,8 +91,11 @@ let package = Package(
         // Scenario files run against a server over a socket, compared with recorded answers.
         .target(name: "ZooKeeperConformance", dependencies: ["ZooKeeperProtocol", nioCore, nioPosix]),
         .executableTarget(name: "zkconform", dependencies: ["ZooKeeperConformance", argumentParser]),
-        // A load generator pipelining raw frames from one event loop.
-        .executableTarget(name: "zk-load", dependencies: ["ZooKeeperProtocol", nioCore, nioPosix, argumentParser]),
+        // A load generator pipelining raw frames from one event loop, plain or over TLS.
+        .executableTarget(
+            name: "zk-load",
+            dependencies: ["ZooKeeperProtocol", nioCore, nioPosix, argumentParser, .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         // Counts allocations by replacing the C allocator: benchmarks only.
         .target(name: "CMallocCounter"),
         .executableTarget(name: "zk-codec-benchmark", dependencies: ["ZooKeeperTraffic", "CMallocCounter"]),

@@ -25,6 +25,8 @@ struct LoadResult: Codable, Sendable {
     /// CPU time over the window divided by its length: 1.0 is one core busy.
     var generatorCpu: Double
     var serverCpu: Double?
+    /// The TLS version the sessions negotiated; absent (not in the JSON) on plain TCP.
+    var tls: String?
 
     var failed: Bool { errors > 0 || xidMismatches > 0 }
 
@@ -38,7 +40,7 @@ struct LoadResult: Codable, Sendable {
     func text() -> String {
         func f(_ x: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", x) }
         var lines = [
-            "zk-load \(server): \(op) of \(size) bytes, \(sessions) session(s) x depth \(depth), "
+            "zk-load \(server)\(tls.map { " over \($0)" } ?? ""): \(op) of \(size) bytes, \(sessions) session(s) x depth \(depth), "
                 + "\(f(warmupSeconds, 1)) s warm-up, \(f(seconds, 2)) s measured",
             "  \(operations) ops, \(f(opsPerSecond)) ops/s",
             "  latency us: p50 \(f(p50Us, 1))  p99 \(f(p99Us, 1))  p999 \(f(p999Us, 1))  max \(f(maxUs, 1))  mean \(f(meanUs, 1))",

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZooKeeperProtocol
 
 /// One run on one event loop: connect every session, create the node, warm
@@ -34,16 +35,19 @@ final class LoadRun {
 
     private let data: ByteBuffer
     private let load: RequestTemplate
+    private let tlsContext: NIOSSLContext?
+    private var tlsVersion: String?
 
-    /// Starts the run on `loop`; call there.
-    static func start(settings: LoadSettings, on loop: EventLoop) -> EventLoopFuture<LoadResult> {
-        let run = LoadRun(settings: settings, loop: loop)
+    /// Starts the run on `loop`; call there. `tlsContext` puts every session over TLS.
+    static func start(settings: LoadSettings, tlsContext: NIOSSLContext?, on loop: EventLoop) -> EventLoopFuture<LoadResult> {
+        let run = LoadRun(settings: settings, tlsContext: tlsContext, loop: loop)
         run.connect()
         return run.promise.futureResult
     }
 
-    private init(settings: LoadSettings, loop: EventLoop) {
+    private init(settings: LoadSettings, tlsContext: NIOSSLContext?, loop: EventLoop) {
         self.settings = settings
+        self.tlsContext = tlsContext
         self.loop = loop
         self.promise = loop.makePromise()
         data = ByteBuffer(repeating: UInt8(ascii: "x"), count: settings.size)
@@ -61,11 +65,17 @@ final class LoadRun {
             let session = LoadSession(index: index, run: self, depth: settings.depth, connectFrame: connectFrame)
             sessions.append(session)
             let bound = NIOLoopBound(session, eventLoop: loop)
+            let (tlsContext, serverName) = (self.tlsContext, settings.tls?.serverName)
             ClientBootstrap(group: loop)
                 .connectTimeout(timeAmount(settings.stepTimeoutSeconds))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // The TLS handler holds the session's first writes until its handshake is done.
+                        if let tlsContext {
+                            let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName)
+                            try channel.pipeline.syncOperations.addHandler(tls)
+                        }
                         try channel.pipeline.syncOperations.addHandler(bound.value)
                     }
                 }
@@ -77,7 +87,8 @@ final class LoadRun {
         }
     }
 
-    func sessionConnected(_ session: LoadSession) {
+    func sessionConnected(_ session: LoadSession, tlsVersion: String?) {
+        if self.tlsVersion == nil { self.tlsVersion = tlsVersion }
         connected += 1
         if connected == sessions.count { setUp() }
     }
@@ -199,7 +210,7 @@ final class LoadRun {
             meanUs: histogram.meanNanoseconds / 1000,
             errors: errors, xidMismatches: xidMismatches, firstError: firstError,
             generatorCpu: (cpuEnd.generator - cpuStart.generator) / seconds,
-            serverCpu: serverCpu
+            serverCpu: serverCpu, tls: tlsVersion
         )
     }
 }

@@ -113,7 +113,7 @@ final class LoadSession: ChannelInboundHandler {
             guard !response.sessionExpired else { throw LoadError("the server refused the session") }
             sessionId = response.response.sessionId
             state = .idle
-            run.sessionConnected(self)
+            run.sessionConnected(self, tlsVersion: context.flatMap { LoadTLS.negotiatedVersion(of: $0.pipeline.syncOperations) })
         case .calling(let xid, let onReply):
             let header = try replyHeader(frame)
             guard header.xid == xid else { throw LoadError("reply xid \(header.xid), expected \(xid)") }

@@ -21,4 +21,6 @@ struct LoadSettings: Sendable {
     var serverPID: Int32?
     /// Bound on each step that waits for the server: connecting, setting up, draining, closing.
     var stepTimeoutSeconds: Double
+    /// Every session over TLS when set; plain TCP otherwise.
+    var tls: LoadTLS? = nil
 }

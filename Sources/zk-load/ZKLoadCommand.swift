@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 extension LoadSettings.Operation: ExpressibleByArgument {}
 
@@ -14,7 +15,8 @@ struct ZKLoadCommand: ParsableCommand {
             Opens --sessions sessions, creates --path with --size bytes (or sets them if it exists), \
             keeps --depth requests in flight on every session for --warmup then --seconds seconds, \
             and reports the replies per second and the latency of each request from send to reply. \
-            Exits 1 if any reply carries an error or answers other than the oldest request.
+            Exits 1 if any reply carries an error or answers other than the oldest request. \
+            With --tls (or any --tls-* option) every session runs over TLS, for a server's secureClientPort.
             """
     )
 
@@ -51,6 +53,21 @@ struct ZKLoadCommand: ParsableCommand {
     @Option(help: "PID of the server process on this machine, to report its CPU use over the window.")
     var serverPid: Int32?
 
+    @Flag(help: "Connect over TLS (implied by the --tls-* options).")
+    var tls = false
+
+    @Option(help: "PEM file of the CAs the server's certificate must chain to (default: the system's).")
+    var tlsCa: String?
+
+    @Option(help: "PEM certificate (chain) to present to the server.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (default: read from the --tls-cert file).")
+    var tlsKey: String?
+
+    @Option(help: "Server name for SNI and the certificate check (default: no host name check).")
+    var tlsServerName: String?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -63,6 +80,7 @@ struct ZKLoadCommand: ParsableCommand {
         guard size >= 0, size <= 1_000_000 else { throw ValidationError("--size must be 0...1000000") }
         guard (try? hostAndPort()) != nil else { throw ValidationError("--server must be host:port") }
         if let path, !path.hasPrefix("/") { throw ValidationError("--path must start with /") }
+        if tlsKey != nil, tlsCert == nil { throw ValidationError("--tls-key needs --tls-cert") }
     }
 
     private func hostAndPort() throws -> (String, Int) {
@@ -72,20 +90,32 @@ struct ZKLoadCommand: ParsableCommand {
         return (String(server[..<colon]), port)
     }
 
+    private var tlsSettings: LoadTLS? {
+        guard tls || tlsCa != nil || tlsCert != nil || tlsServerName != nil else { return nil }
+        return LoadTLS(caFile: tlsCa, certificateFile: tlsCert, keyFile: tlsKey, serverName: tlsServerName)
+    }
+
     func run() throws {
         let (host, port) = try hostAndPort()
         let settings = LoadSettings(
             host: host, port: port, sessions: sessions, depth: depth,
             seconds: seconds, warmupSeconds: warmup, operation: op, size: size,
             path: path ?? "/zk-load-\(size)", sessionTimeoutMilliseconds: sessionTimeout,
-            serverPID: serverPid, stepTimeoutSeconds: stepTimeout
+            serverPID: serverPid, stepTimeoutSeconds: stepTimeout, tls: tlsSettings
         )
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try settings.tls?.makeContext()
+        } catch {
+            FileHandle.standardError.write(Data("zk-load: cannot read the TLS key material: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
         let result: LoadResult
         do {
-            result = try loop.flatSubmit { LoadRun.start(settings: settings, on: loop) }.wait()
+            result = try loop.flatSubmit { LoadRun.start(settings: settings, tlsContext: tlsContext, on: loop) }.wait()
         } catch {
             FileHandle.standardError.write(Data("zk-load: FAILED: \(error)\n".utf8))
             throw ExitCode(1)
