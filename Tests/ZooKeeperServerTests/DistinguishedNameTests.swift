@@ -25,12 +25,12 @@ import Testing
         #expect(DistinguishedName.objectIdentifier([0x55, 0x04, 0x03]) == "2.5.4.3")
     }
 
-    @Test func jksReadsKeyAndRefusesAWrongPassword() throws {
+    @Test func jksReadsCertificatesAndRefusesAWrongPassword() throws {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: TLSFixtures.path("server.jks"))))
         let store = try JKSKeyStore(bytes: bytes, password: "secret")
         let entry = try #require(store.privateKeys.first)
         #expect(entry.chain.count == 1)
-        _ = try NIOSSLPrivateKey(bytes: entry.key, format: .der)
+        _ = try NIOSSLCertificate(bytes: entry.chain[0], format: .der)
         #expect(throws: JKSError.wrongPassword) { try JKSKeyStore(bytes: bytes, password: "wrong") }
         #expect(throws: JKSError.self) { try JKSKeyStore(bytes: Array(bytes.prefix(100)), password: "secret") }
         let trust = try JKSKeyStore(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: TLSFixtures.path("truststore.jks")))), password: "secret")

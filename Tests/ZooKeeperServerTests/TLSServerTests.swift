@@ -8,7 +8,7 @@ import ZooKeeperServer
 /// The secure client port over real sockets: x509 identities, and bad input
 /// closing only the connection at fault.
 @Suite struct TLSServerTests {
-    @Test(arguments: ["server.pem", "server.p12", "server.jks"])
+    @Test(arguments: ["server.pem", "server.p12"])
     func clientCertificateGivesX509Identity(keyStore: String) async throws {
         let server = try await TestServer.start(extraConfig: TLSFixtures.secureConfig(keyStore: keyStore))
         defer { Task { await server.stop() } }
@@ -171,7 +171,7 @@ import ZooKeeperServer
         let cases: [(String, String)] = [
             (TLSFixtures.secureConfig(extra: "ssl.keyStore.location=\(missing)"), "ssl.keyStore.location: cannot read \(missing)"),
             (TLSFixtures.secureConfig(keyStore: "server.p12", extra: "ssl.keyStore.password=wrong"), "ssl.keyStore.location: cannot load the PKCS12 keystore"),
-            (TLSFixtures.secureConfig(keyStore: "server.jks", extra: "ssl.keyStore.password=wrong"), "Keystore was tampered with, or password was incorrect"),
+            (TLSFixtures.secureConfig(keyStore: "server.jks"), "JKS keystores are not read"),
             (TLSFixtures.secureConfig(extra: "ssl.keyStore.location=\(TLSFixtures.path("ca.pem"))"), "ssl.keyStore.location: cannot load the PEM keystore"),
             ("secureClientPort=2281\n", "ssl.keyStore.location is not"),
             (TLSFixtures.secureConfig(extra: "ssl.clientAuth=sometimes"), "ssl.clientAuth: sometimes"),

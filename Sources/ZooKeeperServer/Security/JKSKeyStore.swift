@@ -1,14 +1,14 @@
 import Crypto
 
-/// A Java KeyStore (JKS) file: private key entries with their certificate
-/// chains, and trusted certificates. Its integrity check and its key
-/// protection (Sun's KeyProtector: a SHA-1 keystream XORed with the key, then a
-/// SHA-1 check) use swift-crypto's SHA-1; nothing else is needed to read it.
+/// A Java KeyStore (JKS) file read as a truststore: its certificates, with the
+/// file's integrity check (a SHA-1 over the password and the contents, from
+/// swift-crypto). Private keys stay sealed: their protection (Sun's
+/// KeyProtector) is a cipher neither swift-crypto nor BoringSSL offers, and
+/// this project writes no cipher of its own; JKS keystores are converted to
+/// PKCS12 with keytool instead.
 struct JKSKeyStore {
     struct PrivateKeyEntry {
         var alias: String
-        /// PKCS#8 PrivateKeyInfo DER.
-        var key: [UInt8]
         /// Certificate DERs, the entry's own first.
         var chain: [[UInt8]]
     }
@@ -16,9 +16,6 @@ struct JKSKeyStore {
     var privateKeys: [PrivateKeyEntry] = []
     /// Trusted certificate DERs.
     var trustedCertificates: [[UInt8]] = []
-
-    /// The key protector's algorithm identifier (1.3.6.1.4.1.42.2.17.1.1).
-    static let keyProtectorOID: [UInt8] = [0x2B, 0x06, 0x01, 0x04, 0x01, 0x2A, 0x02, 0x11, 0x01, 0x01]
 
     static func isJKS(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0xFE, 0xED, 0xFE, 0xED]) }
 
@@ -51,8 +48,8 @@ struct JKSKeyStore {
                     if version == 2 { _ = try reader.utf() }
                     chain.append(try reader.bytes(Int(try reader.u32())))
                 }
-                let key = try Self.recoverKey(protected, password: passwordBytes, alias: alias)
-                privateKeys.append(PrivateKeyEntry(alias: alias, key: key, chain: chain))
+                _ = protected
+                privateKeys.append(PrivateKeyEntry(alias: alias, chain: chain))
             case 2:
                 if version == 2 { _ = try reader.utf() }
                 trustedCertificates.append(try reader.bytes(Int(try reader.u32())))
@@ -60,41 +57,6 @@ struct JKSKeyStore {
                 throw .malformed("entry tag \(tag)")
             }
         }
-    }
-
-    /// EncryptedPrivateKeyInfo { AlgorithmIdentifier, OCTET STRING salt|data|check }.
-    private static func recoverKey(_ protected: [UInt8], password: [UInt8], alias: String) throws(JKSError) -> [UInt8] {
-        let encrypted: ArraySlice<UInt8>
-        do {
-            var der = DER(protected)
-            let info = try der.next().children()
-            guard info.count == 2, let oid = try info[0].children().first, oid.tag == 0x06 else {
-                throw JKSError.malformed("key of \(alias)")
-            }
-            guard Array(oid.contents) == keyProtectorOID else {
-                throw JKSError.malformed("key of \(alias) is not protected with the JKS key protector")
-            }
-            encrypted = info[1].contents
-        } catch let error as JKSError {
-            throw error
-        } catch {
-            throw .malformed("key of \(alias): \(error)")
-        }
-        guard encrypted.count > 40 else { throw .malformed("key of \(alias)") }
-        let salt = Array(encrypted.prefix(20))
-        let data = Array(encrypted.dropFirst(20).dropLast(20))
-        let check = Array(encrypted.suffix(20))
-        var key: [UInt8] = []
-        key.reserveCapacity(data.count)
-        var digest = salt
-        while key.count < data.count {
-            digest = Array(Insecure.SHA1.hash(data: password + digest))
-            for byte in digest where key.count < data.count {
-                key.append(data[key.count] ^ byte)
-            }
-        }
-        guard Array(Insecure.SHA1.hash(data: password + key)) == check else { throw .wrongKeyPassword(alias) }
-        return key
     }
 
     private struct Reader {

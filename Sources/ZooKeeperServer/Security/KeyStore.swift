@@ -2,7 +2,7 @@ import Foundation
 import NIOSSL
 
 /// Java's keystore and truststore files (`ssl.keyStore.*`, `ssl.trustStore.*`):
-/// PEM, PKCS12 and JKS. BCFKS is refused.
+/// PEM and PKCS12 keystores; truststores also JKS. BCFKS is refused.
 enum KeyStore {
     enum FileType: String {
         case pem = "PEM", pkcs12 = "PKCS12", jks = "JKS", bcfks = "BCFKS"
@@ -49,10 +49,11 @@ enum KeyStore {
                 let bundle = try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: Array(password.utf8))
                 return Identity(chain: bundle.certificateChain, key: bundle.privateKey)
             case .jks:
-                let store = try JKSKeyStore(bytes: bytes, password: password)
-                guard let entry = store.privateKeys.first else { throw SecurityConfigurationError("no private key entry") }
-                let chain = try entry.chain.map { try NIOSSLCertificate(bytes: $0, format: .der) }
-                return Identity(chain: chain, key: try NIOSSLPrivateKey(bytes: entry.key, format: .der))
+                throw SecurityConfigurationError(
+                    "JKS keystores are not read (their key protection is a cipher outside swift-crypto and BoringSSL); "
+                        + "convert it once with keytool -importkeystore -srckeystore \(location) -destkeystore \(location).p12 "
+                        + "-deststoretype PKCS12, then set \(key).location to the .p12 file and \(key).type=PKCS12"
+                )
             case .bcfks:
                 throw SecurityConfigurationError("BCFKS keystores are not supported; use PKCS12, PEM or JKS")
             }
