@@ -73,9 +73,9 @@ actor Counter {
     }
 }
 
-/// Stops the server under a subscriber (run alone against Java by
-/// scripts/swift-client-tests, which can restart it).
-@Suite(.serialized) struct ConfigWatcherServerRestartTests {
+/// Stops the server under a subscriber: one of the serialized
+/// ServerRestartTests, as they share the server they stop.
+extension ServerRestartTests {
     @Test(.enabled(if: TestServer.canRestart))
     func aSubscriberSurvivesAServerRestart() async throws {
         let server = try await TestServer.start()
