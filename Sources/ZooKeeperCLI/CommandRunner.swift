@@ -162,21 +162,6 @@ public struct CommandRunner: Sendable {
         return watcher
     }
 
-    /// Java's CliWrapperException texts for the codes it names, else the KeeperException message.
-    public static func message(_ error: ZooKeeperError) -> String {
-        let path = error.path ?? ""
-        switch error.code {
-        case .noNode: return "Node does not exist: \(path)"
-        case .badVersion: return "version No is not valid : \(path)"
-        case .invalidACL: return "Acl is not valid : \(path)"
-        case .noAuth: return "Insufficient permission : \(path)"
-        case .notEmpty: return "Node not empty: \(path)"
-        case .nodeExists: return "Node already exists: \(path)"
-        case .noChildrenForEphemerals: return "Ephemerals cannot have children: \(path)"
-        default: return error.description
-        }
-    }
-
     /// StatPrinter's lines; times as java.util.Date prints them.
     public static func format(_ stat: Stat) -> String {
         func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
