@@ -18,8 +18,13 @@ public struct CommandOutput: Hashable, Sendable {
 /// Runs zkCli.sh's commands on a client and prints what Java's CLI prints.
 public struct CommandRunner: Sendable {
     public let client: ZooKeeperClient
+    /// Whether watch events are printed (`printwatches`).
+    public let watches: WatchSwitch
 
-    public init(client: ZooKeeperClient) { self.client = client }
+    public init(client: ZooKeeperClient, watches: WatchSwitch = WatchSwitch()) {
+        self.client = client
+        self.watches = watches
+    }
 
     public func run(_ line: String) async -> CommandOutput {
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -110,10 +115,22 @@ public struct CommandRunner: Sendable {
             output.out += "[" + (try await client.getEphemerals(path)).joined(separator: ", ") + "]\n"
         case "getAllChildrenNumber":
             output.out += "\(try await client.getAllChildrenNumber(try args.path()))\n"
-        case "quit", "close":
+        case "setquota":
+            try await setQuota(&args, &output)
+        case "listquota":
+            try await listQuota(&args, &output)
+        case "delquota":
+            try await delQuota(&args, &output)
+        case "addWatch":
+            try await addWatch(&args)
+        case "removewatches":
+            try await removeWatches(&args)
+        case "config":
+            try await config(&args, &output)
+        case "quit":
             output.quit = true
         default:
-            throw UsageError(text: Self.usage)
+            throw UsageError(text: Self.usage + "\nCommand not found: Command not found \(name)")
         }
     }
 
@@ -131,30 +148,18 @@ public struct CommandRunner: Sendable {
         return result
     }
 
-    private func printingWatcher() async -> Watcher {
+    /// A watcher that prints its events as Java's MyWatcher does, while
+    /// printwatches is on; one-shot watchers stop after their event.
+    func printingWatcher(once: Bool = true) async -> Watcher {
         let watcher = await client.makeWatcher()
+        let printing = self.watches
         Task {
             for await event in watcher.events where event.type != .none {
-                print("\nWATCHER::\n\n\(event)")
-                break
+                if printing.isOn { FileHandle.standardOutput.write(Data("\nWATCHER::\n\n\(event)\n".utf8)) }
+                if once { break }
             }
         }
         return watcher
-    }
-
-    /// Java's CliWrapperException texts for the codes it names, else the KeeperException message.
-    public static func message(_ error: ZooKeeperError) -> String {
-        let path = error.path ?? ""
-        switch error.code {
-        case .noNode: return "Node does not exist: \(path)"
-        case .badVersion: return "version No is not valid : \(path)"
-        case .invalidACL: return "Acl is not valid : \(path)"
-        case .noAuth: return "Insufficient permission : \(path)"
-        case .notEmpty: return "Node not empty: \(path)"
-        case .nodeExists: return "Node already exists: \(path)"
-        case .noChildrenForEphemerals: return "Ephemerals cannot have children: \(path)"
-        default: return error.description
-        }
     }
 
     /// StatPrinter's lines; times as java.util.Date prints them.
@@ -193,23 +198,38 @@ public struct CommandRunner: Sendable {
         return value
     }
 
-    static let usage = """
-        ZooKeeper -server host:port -client-configuration properties-file cmd args
-        \taddauth scheme auth
-        \tcreate [-s] [-e] [-c] [-t ttl] path [data] [acl]
-        \tdelete [-v version] path
-        \tdeleteall path
-        \tget [-s] [-w] path
-        \tgetAcl [-s] path
-        \tgetAllChildrenNumber path
-        \tgetEphemerals path
-        \tls [-s] [-w] [-R] path
-        \tquit
-        \tset [-s] [-v version] path data
-        \tstat [-w] path
-        \tsync path
-        \twhoami
-        """
+    /// ZooKeeperMain.usage() as 3.8.0 prints it (some lines end in a space).
+    static let usage: String = [
+        "ZooKeeper -server host:port -client-configuration properties-file cmd args",
+        "\taddWatch [-m mode] path # optional mode is one of [PERSISTENT, PERSISTENT_RECURSIVE] - default is PERSISTENT_RECURSIVE",
+        "\taddauth scheme auth",
+        "\tclose ",
+        "\tconfig [-c] [-w] [-s]",
+        "\tconnect host:port",
+        "\tcreate [-s] [-e] [-c] [-t ttl] path [data] [acl]",
+        "\tdelete [-v version] path",
+        "\tdeleteall path [-b batch size]",
+        "\tdelquota [-n|-b|-N|-B] path",
+        "\tget [-s] [-w] path",
+        "\tgetAcl [-s] path",
+        "\tgetAllChildrenNumber path",
+        "\tgetEphemerals path",
+        "\thistory ",
+        "\tlistquota path",
+        "\tls [-s] [-w] [-R] path",
+        "\tprintwatches on|off",
+        "\tquit ",
+        "\treconfig [-s] [-v version] [[-file path] | [-members serverID=host:port1:port2;port3[,...]*]] | [-add serverId=host:port1:port2;port3[,...]]* [-remove serverId[,...]*]",
+        "\tredo cmdno",
+        "\tremovewatches path [-c|-d|-a] [-l]",
+        "\tset [-s] [-v version] path data",
+        "\tsetAcl [-s] [-v version] [-R] path acl",
+        "\tsetquota -n|-b|-N|-B val path",
+        "\tstat [-w] path",
+        "\tsync path",
+        "\tversion ",
+        "\twhoami ",
+    ].joined(separator: "\n")
 }
 
 struct UsageError: Error { var text: String }
@@ -234,6 +254,13 @@ struct Arguments {
     }
 
     mutating func next() -> String? { words.isEmpty ? nil : words.removeFirst() }
+
+    /// Commons CLI's error for an option the command does not have.
+    func rejectOptions() throws {
+        if let unknown = words.first(where: { $0.hasPrefix("-") && $0.count > 1 }) {
+            throw UsageError(text: "org.apache.commons.cli.UnrecognizedOptionException: Unrecognized option: \(unknown)")
+        }
+    }
 
     mutating func path() throws -> String {
         guard let path = next() else { throw UsageError(text: "path is required") }

@@ -20,23 +20,26 @@ struct ZKCli: AsyncParsableCommand {
 
     func run() async throws {
         let client = try ZooKeeperClient(connectString: server, sessionTimeout: .milliseconds(timeout))
-        let runner = CommandRunner(client: client)
+        let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout))
         if !command.isEmpty {
             try await client.waitUntilConnected()
-            emit(await runner.run(command.joined(separator: " ")))
-            await client.close()
+            emit(await shell.process(command.joined(separator: " ")))
+            await shell.client.close()
             return
         }
         say("Connecting to \(server)\nWelcome to ZooKeeper!\nJLine support is disabled\n")
         try await client.waitUntilConnected()
         say("\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n")
         while let line = readLine() {
-            let output = await runner.run(line)
+            let output = await shell.executeLine(line)
             emit(output)
             if output.quit { break }
         }
-        await client.close()
-        say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n")
+        let last = await shell.client
+        if await last.state != .closed {
+            await last.close()
+            if shell.watches.isOn { say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n") }
+        }
     }
 
     /// Unbuffered, like the command output, so the two keep their order.

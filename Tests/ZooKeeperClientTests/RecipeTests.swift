@@ -20,7 +20,7 @@ actor LockLedger {
 }
 
 @Suite struct RecipeTests {
-    /// 8 clients × 20 acquisitions each: never two holders, and the lock goes
+    /// 8 clients × 50 acquisitions each: never two holders, and the lock goes
     /// in the order the contenders queued (their sequence numbers).
     @Test func lockUnderContentionIsExclusiveAndFIFO() async throws {
         try await withServer { server in
@@ -32,7 +32,7 @@ actor LockLedger {
                 for client in clients {
                     group.addTask {
                         let lock = DistributedLock(client: client, path: path)
-                        for _ in 0..<20 {
+                        for _ in 0..<50 {
                             try await lock.acquire()
                             let node = lock.node!
                             await ledger.enter(node)
@@ -46,7 +46,7 @@ actor LockLedger {
             }
             #expect(await ledger.overlaps == 0)
             let sequences = await ledger.acquiredSequences
-            #expect(sequences.count == 160)
+            #expect(sequences.count == 400)
             #expect(sequences == sequences.sorted())
             #expect(try await clients[0].getChildren(path).isEmpty)
             for client in clients { await client.close() }

@@ -1,0 +1,121 @@
+import Foundation
+import ZooKeeperClient
+import ZooKeeperProtocol
+
+/// ZooKeeperMain around the commands: history and redo, printwatches,
+/// connect and close, and "Not connected" for commands once the client is
+/// closed. Lines read at the prompt go through `executeLine` (numbered in
+/// the history); a command given on the command line through `process`.
+public actor Shell {
+    public private(set) var client: ZooKeeperClient
+    private var runner: CommandRunner
+    private var host: String
+    private let sessionTimeout: Duration
+    public nonisolated let watches = WatchSwitch()
+    private var history: [Int: String] = [:]
+    private var commandCount = 0
+    private var closed = false
+    private static let ownCommands: Set<String> = ["redo", "history", "printwatches", "connect", "close"]
+
+    public init(client: ZooKeeperClient, server: String, sessionTimeout: Duration) {
+        self.client = client
+        host = server
+        self.sessionTimeout = sessionTimeout
+        runner = CommandRunner(client: client, watches: watches)
+    }
+
+    public func executeLine(_ line: String) async -> CommandOutput {
+        guard !line.isEmpty else { return CommandOutput() }
+        history[commandCount] = line
+        let output = await process(line)
+        commandCount += 1
+        return output
+    }
+
+    public func process(_ line: String) async -> CommandOutput {
+        let words = line.split(separator: " ").map(String.init)
+        guard let name = words.first else { return CommandOutput() }
+        var output = CommandOutput()
+        switch name {
+        case "redo" where words.count >= 2:
+            guard let index = Int(words[1]), index >= 0, index < commandCount, let again = history[index] else {
+                output.err += "Command index out of range\n"
+                return output
+            }
+            if again.split(separator: " ").first == "redo" {
+                output.err += "No redoing redos\n"
+                return output
+            }
+            history[commandCount] = again
+            output = await process(again)
+        case "history":
+            for i in max(0, commandCount - 10)...commandCount { output.out += "\(i) - \(history[i] ?? "null")\n" }
+        case "printwatches":
+            if words.count == 1 {
+                output.out += "printwatches is \(watches.isOn ? "on" : "off")\n"
+            } else {
+                watches.isOn = words[1] == "on"
+            }
+        case "connect":
+            await connect(to: words.count >= 2 ? words[1] : host, &output)
+        default:
+            break
+        }
+        guard await isAlive else {
+            output.out += "Not connected\n"
+            return output
+        }
+        if name == "close" {
+            await close(&output)
+            return output
+        }
+        if Self.ownCommands.contains(name) { return output }
+        let result = await runner.run(line)
+        output.out += result.out
+        output.err += result.err
+        output.quit = result.quit
+        return output
+    }
+
+    private var isAlive: Bool {
+        get async {
+            if closed { return false }
+            let state = await client.state
+            return state != .closed && state != .expired && state != .authFailed
+        }
+    }
+
+    /// CloseCommand: closes the session; the watcher hears Closed.
+    private func close(_ output: inout CommandOutput) async {
+        await client.close()
+        closed = true
+        if watches.isOn { output.out += "\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n" }
+    }
+
+    /// connectToZK: closes a live client and starts a new one; its state
+    /// changes are printed as they come.
+    private func connect(to server: String, _ output: inout CommandOutput) async {
+        if await isAlive { await close(&output) }
+        host = server
+        do {
+            client = try ZooKeeperClient(connectString: server, sessionTimeout: sessionTimeout)
+        } catch {
+            output.err += "\(error)\n"
+            return
+        }
+        closed = false
+        runner = CommandRunner(client: client, watches: watches)
+        let states = client.states(), printing = self.watches
+        Task {
+            var first = true
+            for await state in states {
+                // The stream starts with the current state, which is no event.
+                if first { first = false; if state != .syncConnected { continue } }
+                if state == .closed { break }
+                if printing.isOn {
+                    FileHandle.standardOutput.write(Data("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n".utf8))
+                }
+            }
+        }
+    }
+}
