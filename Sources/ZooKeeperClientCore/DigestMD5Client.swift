@@ -61,7 +61,7 @@ public struct DigestMD5Client: Sendable {
             a2Prefix: "AUTHENTICATE", credentials: credentials, realm: realm, nonce: nonce, cnonce: cnonce, nc: nc, digestURI: digestURI)
         expectedRspauth = Self.responseValue(
             a2Prefix: "", credentials: credentials, realm: realm, nonce: nonce, cnonce: cnonce, nc: nc, digestURI: digestURI)
-        // The JDK's directive order.
+        // Directives in any order (RFC 2831 2.1.2); servers look them up by name.
         var text = directives["charset"] == "utf-8" ? "charset=utf-8," : ""
         text += "username=\(Self.quote(credentials.username)),realm=\(Self.quote(realm)),nonce=\(Self.quote(nonce)),nc=\(nc),"
         text += "cnonce=\(Self.quote(cnonce)),digest-uri=\(Self.quote(digestURI)),maxbuf=65536,"
