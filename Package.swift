@@ -136,17 +136,26 @@ var clientProducts: [Product] {
         .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
         .library(name: "ZooKeeperRecipes", targets: ["ZooKeeperRecipes"]),
         .executable(name: "zkcli", targets: ["zkcli"]),
+        .executable(name: "zk-client-benchmark", targets: ["zk-client-benchmark"]),
     ]
 }
 
 var clientTargets: [Target] {
     [
-        .target(name: "ZooKeeperClientCore", dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore]),
-        .target(name: "ZooKeeperClient", dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", nioCore, nioPosix]),
+        .target(
+            name: "ZooKeeperClientCore",
+            dependencies: ["ZooKeeperJute", "ZooKeeperProtocol", nioCore, .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "ZooKeeperClient",
+            dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", nioCore, nioPosix, .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         .target(name: "ZooKeeperRecipes", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
         // zkCli.sh's commands and output texts, and the command line.
         .target(name: "ZooKeeperCLI", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
         .executableTarget(name: "zkcli", dependencies: ["ZooKeeperCLI", "ZooKeeperClient", argumentParser]),
+        // Pipelined calls through the client, compared with the C client by scripts/benchmark-client.
+        .executableTarget(name: "zk-client-benchmark", dependencies: ["ZooKeeperClient"]),
         .testTarget(
             name: "ZooKeeperClientCoreTests",
             dependencies: ["ZooKeeperClientCore", "ZooKeeperProtocol", "ZooKeeperTraffic", "ZooKeeperTestSupport", nioCore]

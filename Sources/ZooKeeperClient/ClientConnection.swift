@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZooKeeperClientCore
 import ZooKeeperProtocol
 
@@ -18,9 +19,12 @@ final class ClientConnection: @unchecked Sendable {
     private var nextWatcher = 0
     private var timer: Scheduled<Void>?
     private var closedPromises: [EventLoopPromise<Void>] = []
+    /// Set for the secure client port: every connection starts with a TLS handshake.
+    private let tls: NIOSSLContext?
 
-    init(configuration: ClientConfiguration, eventLoop: EventLoop) {
+    init(configuration: ClientConfiguration, eventLoop: EventLoop, tls: NIOSSLContext? = nil) {
         self.eventLoop = eventLoop
+        self.tls = tls
         machine = ClientSessionMachine(configuration: configuration)
     }
 
@@ -150,10 +154,17 @@ final class ClientConnection: @unchecked Sendable {
         generation += 1
         let generation = generation
         let handler = ClientChannelHandler(connection: self, generation: generation)
+        let tls = tls
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.milliseconds(Int64(machine.configuration.sessionTimeout)))
-            .channelInitializer { channel in channel.pipeline.addHandler(handler) }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // TLS sits in front of the handler; the session sees plain frames either way.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(makeTLSHandler(context: tls, host: server.host)) }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
             .connect(host: server.host, port: server.port)
             .whenComplete { result in
                 guard generation == self.generation else {

@@ -5,6 +5,7 @@ import ZooKeeperProtocol
 
 @_exported import struct ZooKeeperClientCore.WatchedEvent
 @_exported import struct ZooKeeperClientCore.WatcherID
+@_exported import struct ZooKeeperClientCore.SASLCredentials
 
 /// A watcher: pass it to reads and addWatch; its events arrive on `events`
 /// (state changes too, as Java delivers them to every watcher).
@@ -26,10 +27,12 @@ public final class ZooKeeperClient: Sendable {
         connectString: String,
         sessionTimeout: Duration = .seconds(30),
         canBeReadOnly: Bool = false,
+        tls: ClientTLS? = nil,
+        sasl: SASLCredentials? = nil,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         try self.init(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
-                      resume: nil, eventLoopGroup: eventLoopGroup)
+                      resume: nil, tls: tls, sasl: sasl, eventLoopGroup: eventLoopGroup)
     }
 
     /// A client that resumes an existing session (Java's constructor with
@@ -37,23 +40,26 @@ public final class ZooKeeperClient: Sendable {
     public static func resuming(
         connectString: String, sessionId: Int64, password: [UInt8],
         sessionTimeout: Duration = .seconds(30), canBeReadOnly: Bool = false,
+        tls: ClientTLS? = nil, sasl: SASLCredentials? = nil,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws -> ZooKeeperClient {
         try ZooKeeperClient(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
-                            resume: (sessionId, ByteBuffer(bytes: password)), eventLoopGroup: eventLoopGroup)
+                            resume: (sessionId, ByteBuffer(bytes: password)), tls: tls, sasl: sasl, eventLoopGroup: eventLoopGroup)
     }
 
+    /// - tls: connect with TLS (to a secureClientPort).
+    /// - sasl: DIGEST-MD5 login after each handshake (Java's ZooKeeperSaslClient).
     private init(
         connectString: String, sessionTimeout: Duration, canBeReadOnly: Bool,
-        resume: (id: Int64, password: ByteBuffer)?, eventLoopGroup: EventLoopGroup
+        resume: (id: Int64, password: ByteBuffer)?, tls: ClientTLS?, sasl: SASLCredentials?, eventLoopGroup: EventLoopGroup
     ) throws {
         let parsed = try ConnectString(connectString)
         self.connectString = parsed
         let milliseconds = sessionTimeout.components.seconds * 1000 + sessionTimeout.components.attoseconds / 1_000_000_000_000_000
         let configuration = ClientConfiguration(
             connectString: parsed, sessionTimeout: Int32(clamping: milliseconds), canBeReadOnly: canBeReadOnly,
-            resumeSession: resume)
-        connection = ClientConnection(configuration: configuration, eventLoop: eventLoopGroup.next())
+            resumeSession: resume, sasl: sasl)
+        connection = ClientConnection(configuration: configuration, eventLoop: eventLoopGroup.next(), tls: try tls?.makeContext())
         connection.start()
     }
 

@@ -17,6 +17,8 @@ public struct ClientConfiguration: Sendable {
     /// A session to resume (id and 16-byte password), as Java's constructor
     /// taking sessionId and sessionPasswd; nil for a new session.
     public var resumeSession: (id: Int64, password: ByteBuffer)?
+    /// A DIGEST-MD5 login run after every handshake, before any other request.
+    public var sasl: SASLCredentials?
 
     public init(
         connectString: ConnectString,
@@ -25,8 +27,10 @@ public struct ClientConfiguration: Sendable {
         maxFrameLength: Int = Frame.defaultMaxLength,
         randomSeed: UInt64 = UInt64.random(in: .min ... .max),
         shuffleHosts: Bool = true,
-        resumeSession: (id: Int64, password: ByteBuffer)? = nil
+        resumeSession: (id: Int64, password: ByteBuffer)? = nil,
+        sasl: SASLCredentials? = nil
     ) {
+        self.sasl = sasl
         self.resumeSession = resumeSession
         self.connectString = connectString
         self.sessionTimeout = sessionTimeout

@@ -55,6 +55,9 @@ public struct ClientSessionMachine: Sendable {
     private var isFirstConnect = true
     private var seenReadWriteServer = false
     private var closeToken: RequestToken?
+    /// The SASL login under way on this connection and the xid of its request;
+    /// other requests wait until it completes (ClientCnxn.tunnelAuthInProgress).
+    private var sasl: (client: DigestMD5Client, xid: Int32)?
 
     private struct Outgoing: Sendable {
         var token: RequestToken
@@ -100,6 +103,8 @@ public struct ClientSessionMachine: Sendable {
     }
 
     public var isConnected: Bool { phase == .connected || phase == .closing }
+    /// Connected and past any SASL login: requests go out as they come.
+    private var isOpen: Bool { phase == .connected && sasl == nil }
     public var pendingCount: Int { pending.count }
 
     // MARK: - Inputs
@@ -217,7 +222,7 @@ public struct ClientSessionMachine: Sendable {
         let token = takeToken()
         if let failure = refusal() { return (token, [.fail(token, failure)]) }
         let request = Outgoing(token: token, op: op, body: body, watch: watch, removal: removal)
-        if phase == .connected { return (token, [send(request, now: now)]) }
+        if isOpen { return (token, [send(request, now: now)]) }
         outgoing.append(request)
         return (token, [])
     }
@@ -230,7 +235,7 @@ public struct ClientSessionMachine: Sendable {
         let packet = AuthPacket(type: 0, scheme: scheme, auth: auth)
         if !authInfo.contains(packet) { authInfo.append(packet) }
         let request = Outgoing(token: token, op: .auth, body: .auth(packet), watch: nil, removal: nil)
-        if phase == .connected { return (token, [send(request, now: now)]) }
+        if isOpen { return (token, [send(request, now: now)]) }
         outgoing.append(request)
         return (token, [])
     }
@@ -275,6 +280,7 @@ public struct ClientSessionMachine: Sendable {
         } catch {
             return loseConnection(now: now, reason: "bad reply header: \(error)", closeSocket: true)
         }
+        if let sasl, header.xid == sasl.xid { return onSASLReply(header, body: body, now: now) }
         switch header.xid {
         case Xid.ping:
             return []
@@ -310,6 +316,17 @@ public struct ClientSessionMachine: Sendable {
         if !response.readOnly { seenReadWriteServer = true }
         phase = .connected
         var actions = [stateEvent(response.readOnly ? .connectedReadOnly : .syncConnected)]
+        if let credentials = configuration.sasl {
+            // DIGEST-MD5 has no initial response: the JDK client sends an empty token.
+            let client = DigestMD5Client(credentials: credentials, cnonce: Self.makeCnonce(using: &rng))
+            return actions + [sendSASL([], client: client, now: now)]
+        }
+        return actions + sendPrimed(now: now)
+    }
+
+    /// Auth packets, set-watches and requests held back until the connection was ready.
+    private mutating func sendPrimed(now: Int64) -> [ClientAction] {
+        var actions: [ClientAction] = []
         // Java puts these at the head of its queue, each in front of the
         // previous: auth packets last-added first, set-watches batches last first.
         var primed = ByteBuffer()
@@ -360,6 +377,41 @@ public struct ClientSessionMachine: Sendable {
             }
         }
         return batches
+    }
+
+    private mutating func sendSASL(_ token: [UInt8], client: DigestMD5Client, now: Int64) -> ClientAction {
+        let xid = takeXid()
+        sasl = (client, xid)
+        return sendFrame(ClientRequest(xid: xid, op: .sasl, body: .sasl(GetSASLRequest(token: ByteBuffer(bytes: token)))), now: now)
+    }
+
+    /// A server token: answer it, or on completion let the held requests go;
+    /// a refusal or a token the client cannot accept ends the session (AuthFailed).
+    private mutating func onSASLReply(_ header: ReplyHeader, body: ByteBuffer, now: Int64) -> [ClientAction] {
+        guard var client = sasl?.client else { return [] }
+        var token: [UInt8] = []
+        if ErrorCode(header.err) == .ok, let response = try? SetSASLResponse(juteBytes: body) {
+            token = response.token.map { Array($0.readableBytesView) } ?? []
+        }
+        do throws(DigestMD5Error) {
+            if ErrorCode(header.err) != .ok { throw DigestMD5Error("server answered \(ErrorCode(header.err))") }
+            if let next = try client.evaluate(token) { return [sendSASL(next, client: client, now: now)] }
+        } catch {
+            sasl = nil
+            phase = .terminated
+            var actions = failAll(.authFailed)
+            actions.append(.closeConnection(reason: "SASL authentication failed: \(error)"))
+            actions.append(stateEvent(.authFailed))
+            return actions
+        }
+        sasl = nil
+        return [stateEvent(.saslAuthenticated)] + sendPrimed(now: now)
+    }
+
+    /// 32 random base64 characters (the JDK's cnonce is as long).
+    static func makeCnonce<R: RandomNumberGenerator>(using rng: inout R) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        return String((0..<32).map { _ in alphabet[Int.random(in: 0..<64, using: &rng)] })
     }
 
     private mutating func onAuthReply(_ header: ReplyHeader) -> [ClientAction] {
@@ -517,6 +569,7 @@ public struct ClientSessionMachine: Sendable {
     private mutating func loseConnection(now: Int64, reason: String?, closeSocket: Bool) -> [ClientAction] {
         var actions: [ClientAction] = closeSocket ? [.closeConnection(reason: reason)] : []
         actions += failAll(.connectionLoss)
+        sasl = nil
         inbound.clear()
         authReplies.removeAll()
         actions.append(stateEvent(.disconnected))

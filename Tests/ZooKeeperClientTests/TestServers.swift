@@ -41,14 +41,21 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// Always in-process (tests that stop and restart the server).
-    static func startInProcess(extraConfig: String = "") async throws -> TestServer {
+    /// - systemProperties: `-D` flags (e.g. the JAAS file).
+    static func startInProcess(extraConfig: String = "", systemProperties: [String: String] = [:]) async throws -> TestServer {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("zk-client-\(UUID().uuidString)").path
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let (server, port) = try await launch(dataDir: dataDir, port: 0, group: group, extraConfig: extraConfig)
+        let (server, port) = try await launch(
+            dataDir: dataDir, port: 0, group: group, extraConfig: extraConfig, systemProperties: systemProperties)
         return TestServer(host: "127.0.0.1", port: port, server: server, group: group, dataDir: dataDir)
     }
 
-    private static func launch(dataDir: String, port: Int, group: EventLoopGroup, extraConfig: String) async throws -> (ZooKeeperServer, Int) {
+    /// The secure client port's number, when the config sets `secureClientPort`.
+    var securePort: Int? { server?.secureLocalAddress?.port }
+
+    private static func launch(
+        dataDir: String, port: Int, group: EventLoopGroup, extraConfig: String, systemProperties: [String: String] = [:]
+    ) async throws -> (ZooKeeperServer, Int) {
         var configuration = try ServerConfiguration.parse(config: """
             tickTime=2000
             dataDir=\(dataDir)
@@ -59,6 +66,10 @@ final class TestServer: @unchecked Sendable {
             \(extraConfig)
             """).configuration
         configuration.clientPortAddress = .init(host: "127.0.0.1", port: port)
+        if configuration.secureClientPortAddress != nil {
+            configuration.secureClientPortAddress = .init(host: "127.0.0.1", port: 0)
+        }
+        configuration.systemProperties.merge(systemProperties) { $1 }
         var logger = Logger(label: "client-test-server")
         logger.logLevel = .warning
         let server = try ZooKeeperServer(configuration: configuration, group: group, logger: logger)

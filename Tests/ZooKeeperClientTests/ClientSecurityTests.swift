@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import ZooKeeperClient
+import ZooKeeperProtocol
+
+/// TLS and SASL DIGEST-MD5 against a server: in-process zkserver, or the Java
+/// server scripts/swift-client-security-tests starts (ZK_TEST_SECURE_SERVER,
+/// its secureClientPort; ZK_TEST_SASL_SERVER, a plain port with SASL).
+@Suite struct ClientSecurityTests {
+    /// The server tests' test-only key material (see its README).
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../ZooKeeperServerTests/TLSFixtures").standardized.path
+    static let clientDN = "CN=client,OU=clients,O=zk test"
+
+    static func environment(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func tls(_ keyStore: ClientTLS.Store?) -> ClientTLS {
+        ClientTLS(keyStore: keyStore, trustStore: .pem(path: fixtures + "/ca.pem"))
+    }
+
+    /// Runs `body` with the connect string of a secure port (clientAuth need).
+    static func withSecureServer(_ body: (String) async throws -> Void) async throws {
+        if let external = environment("ZK_TEST_SECURE_SERVER") { return try await body(external) }
+        let server = try await TestServer.startInProcess(extraConfig: """
+            secureClientPort=2281
+            secureClientPortAddress=127.0.0.1
+            ssl.keyStore.location=\(fixtures)/server.pem
+            ssl.keyStore.password=secret
+            ssl.trustStore.location=\(fixtures)/ca.pem
+            """)
+        do {
+            try await body("127.0.0.1:\(try #require(server.securePort))")
+            await server.stop()
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    static func identities(_ client: ZooKeeperClient) async throws -> Set<String> {
+        Set(try await client.whoAmI().map { "\($0.authScheme ?? ""):\($0.user ?? "")" })
+    }
+
+    @Test(arguments: ["pem", "p12"])
+    func clientCertificateIsTheX509Identity(keyStore: String) async throws {
+        let store: ClientTLS.Store = keyStore == "pem"
+            ? .pem(path: Self.fixtures + "/client.pem")
+            : .pkcs12(path: try Self.clientP12(), password: "secret")
+        try await Self.withSecureServer { connect in
+            let client = try ZooKeeperClient(connectString: connect, tls: Self.tls(store))
+            try await client.waitUntilConnected()
+            #expect(try await Self.identities(client).contains("x509:\(Self.clientDN)"))
+            let path = uniqueRoot("tls")
+            try await client.create(path, data: Array("over tls".utf8))
+            #expect(try await client.getData(path).data == Array("over tls".utf8))
+            try await client.delete(path)
+            await client.close()
+        }
+    }
+
+    /// client.pem as PKCS12, made with openssl in a temp dir (no second copy of the key in the repo).
+    static func clientP12() throws -> String {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("zk-client-\(UUID().uuidString).p12").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "pkcs12", "-export", "-in", fixtures + "/client.pem", "-out", out, "-passout", "pass:secret"]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return out
+    }
+
+    @Test func untrustedOrMissingCertificateNeverConnects() async throws {
+        try await Self.withSecureServer { connect in
+            for store in [ClientTLS.Store.pem(path: Self.fixtures + "/untrusted.pem"), nil] {
+                let client = try ZooKeeperClient(connectString: connect, sessionTimeout: .seconds(4), tls: Self.tls(store))
+                await #expect(throws: ZooKeeperError.self) { try await client.waitUntilConnected(timeout: .seconds(3)) }
+                await client.close()
+            }
+            // A client that does not trust the server's CA refuses it.
+            let distrustful = try ZooKeeperClient(
+                connectString: connect, sessionTimeout: .seconds(4),
+                tls: ClientTLS(keyStore: .pem(path: Self.fixtures + "/client.pem"), trustStore: .pem(path: Self.fixtures + "/untrusted.pem")))
+            await #expect(throws: ZooKeeperError.self) { try await distrustful.waitUntilConnected(timeout: .seconds(3)) }
+            await distrustful.close()
+        }
+    }
+
+    @Test func hostnameIsVerifiedByName() async throws {
+        try await Self.withSecureServer { connect in
+            // The server certificate names localhost: by name, SNI and the check use it.
+            let port = connect.split(separator: ":").last.map(String.init) ?? ""
+            let client = try ZooKeeperClient(connectString: "localhost:\(port)", tls: Self.tls(.pem(path: Self.fixtures + "/client.pem")))
+            try await client.waitUntilConnected()
+            #expect(try await Self.identities(client).contains("x509:\(Self.clientDN)"))
+            await client.close()
+        }
+    }
+
+    // MARK: - SASL
+
+    /// Runs `body` with the connect string of a server that takes DIGEST-MD5 logins.
+    static func withSASLServer(_ body: (String) async throws -> Void) async throws {
+        if let external = environment("ZK_TEST_SASL_SERVER") { return try await body(external) }
+        let jaas = FileManager.default.temporaryDirectory.appendingPathComponent("zk-jaas-\(UUID().uuidString).conf").path
+        try """
+            Server {
+                org.apache.zookeeper.server.auth.DigestLoginModule required
+                user_jaasuser="jaas_password";
+            };
+            """.write(toFile: jaas, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: jaas) }
+        let server = try await TestServer.startInProcess(
+            extraConfig: "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n",
+            systemProperties: ["java.security.auth.login.config": jaas])
+        do {
+            try await body(server.connectString)
+            await server.stop()
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    @Test func digestLoginGivesSaslIdentity() async throws {
+        try await Self.withSASLServer { connect in
+            let client = try ZooKeeperClient(connectString: connect, sasl: SASLCredentials(username: "jaasuser", password: "jaas_password"))
+            let states = client.states()
+            #expect(await next(states, where: { $0 == .saslAuthenticated || $0 == .authFailed }) == .saslAuthenticated)
+            #expect(try await Self.identities(client).contains("sasl:jaasuser"))
+            // An ACL only this login satisfies.
+            let path = uniqueRoot("sasl")
+            try await client.create(path, data: [1], acl: [ACL(perms: Perms.all.rawValue, id: Id(scheme: "sasl", id: "jaasuser"))])
+            let anonymous = try ZooKeeperClient(connectString: connect)
+            await #expect(throws: ZooKeeperError.self) { try await anonymous.getData(path) }
+            #expect(try await client.getData(path).data == [1])
+            try await client.delete(path)
+            await anonymous.close()
+            await client.close()
+        }
+    }
+
+    @Test func wrongPasswordIsAuthFailed() async throws {
+        try await Self.withSASLServer { connect in
+            let client = try ZooKeeperClient(connectString: connect, sasl: SASLCredentials(username: "jaasuser", password: "wrong"))
+            let states = client.states()
+            #expect(await next(states, where: { $0 == .saslAuthenticated || $0 == .authFailed }) == .authFailed)
+            do {
+                _ = try await client.exists("/")
+                Issue.record("exists succeeded after a failed login")
+            } catch let error as ZooKeeperError {
+                #expect(error.code == .authFailed)
+            }
+            await client.close()
+        }
+    }
+}
