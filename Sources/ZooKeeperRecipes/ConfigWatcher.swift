@@ -68,21 +68,7 @@ public struct ConfigWatcher: Sendable {
                 deliver(current.data)
             }
             // Wait for the watch, or for a reconnect after which the node is read again.
-            var disconnected = false
-            eventLoop: for await event in watcher.events {
-                switch (event.type, event.state) {
-                case (_, .expired), (_, .closed), (_, .authFailed):
-                    throw ZooKeeperError(event.state == .authFailed ? .authFailed : .sessionExpired, path: path)
-                case (.none, .disconnected):
-                    disconnected = true
-                case (.none, .syncConnected), (.none, .connectedReadOnly):
-                    if disconnected { break eventLoop }
-                case (.none, _):
-                    continue
-                default:
-                    break eventLoop
-                }
-            }
+            try await watcher.changeOrReconnect(path: path)
         }
     }
 

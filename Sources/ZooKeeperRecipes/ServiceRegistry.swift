@@ -77,21 +77,7 @@ public struct ServiceRegistry: Sendable {
                 last = current
                 deliver(current)
             }
-            var disconnected = false
-            eventLoop: for await event in watcher.events {
-                switch (event.type, event.state) {
-                case (_, .expired), (_, .closed), (_, .authFailed):
-                    throw ZooKeeperError(event.state == .authFailed ? .authFailed : .sessionExpired, path: directory(service))
-                case (.none, .disconnected):
-                    disconnected = true
-                case (.none, .syncConnected), (.none, .connectedReadOnly):
-                    if disconnected { break eventLoop }
-                case (.none, _):
-                    continue
-                default:
-                    break eventLoop
-                }
-            }
+            try await watcher.changeOrReconnect(path: directory(service))
         }
     }
 
