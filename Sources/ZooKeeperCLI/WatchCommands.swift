@@ -38,10 +38,11 @@ extension CommandRunner {
         if args.flag("c") { type = .children }
         if args.flag("d") { type = .data }
         if args.flag("a") { type = .any }
-        _ = args.flag("l")  // Local-only removal: the client removes locally when the server is unreachable.
+        // -l: remove locally too when the server cannot be asked.
+        let local = args.flag("l")
         try args.rejectOptions()
         guard let path = args.next() else { throw UsageError(text: "removewatches path [-c|-d|-a] [-l]") }
-        try await client.removeAllWatches(path, type: type)
+        try await client.removeAllWatches(path, type: type, local: local)
     }
 
     func config(_ args: inout Arguments, _ output: inout CommandOutput) async throws {

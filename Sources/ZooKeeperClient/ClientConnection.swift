@@ -72,10 +72,6 @@ final class ClientConnection: @unchecked Sendable {
         try? await done.get()
     }
 
-    func hasWatches(path: String, type: WatcherType) async -> Bool {
-        (try? await eventLoop.submit { self.machine.hasWatches(path: path, type: type) }.get()) ?? false
-    }
-
     /// A new watcher and the stream of its events; ends when the session does.
     func makeWatcher() async -> (WatcherID, AsyncStream<WatchedEvent>) {
         let (stream, continuation) = AsyncStream<WatchedEvent>.makeStream()
@@ -145,6 +141,10 @@ final class ClientConnection: @unchecked Sendable {
             case .event(let event, let ids):
                 for id in ids { watchers[id]?.yield(event) }
                 if event.type == .none { for listener in stateListeners.values { listener.yield(event.state) } }
+            case .probeReadWrite(let server):
+                ReadWriteProbe.ask(server, tls: tls, on: eventLoop).whenSuccess { readWrite in
+                    self.run(self.machine.probeFinished(server, readWrite: readWrite, now: Self.now()))
+                }
             }
         }
         if machine.phase == .terminated { finish() } else { scheduleTick() }

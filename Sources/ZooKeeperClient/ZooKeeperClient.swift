@@ -29,10 +29,12 @@ public final class ZooKeeperClient: Sendable {
         canBeReadOnly: Bool = false,
         tls: ClientTLS? = nil,
         sasl: SASLCredentials? = nil,
+        maxOutstandingRequests: Int = 1000,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         try self.init(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
-                      resume: nil, tls: tls, sasl: sasl, eventLoopGroup: eventLoopGroup)
+                      resume: nil, tls: tls, sasl: sasl, maxOutstandingRequests: maxOutstandingRequests,
+                      eventLoopGroup: eventLoopGroup)
     }
 
     /// A client that resumes an existing session (Java's constructor with
@@ -40,25 +42,32 @@ public final class ZooKeeperClient: Sendable {
     public static func resuming(
         connectString: String, sessionId: Int64, password: [UInt8],
         sessionTimeout: Duration = .seconds(30), canBeReadOnly: Bool = false,
-        tls: ClientTLS? = nil, sasl: SASLCredentials? = nil,
+        tls: ClientTLS? = nil, sasl: SASLCredentials? = nil, maxOutstandingRequests: Int = 1000,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws -> ZooKeeperClient {
         try ZooKeeperClient(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
-                            resume: (sessionId, ByteBuffer(bytes: password)), tls: tls, sasl: sasl, eventLoopGroup: eventLoopGroup)
+                            resume: (sessionId, ByteBuffer(bytes: password)), tls: tls, sasl: sasl,
+                            maxOutstandingRequests: maxOutstandingRequests, eventLoopGroup: eventLoopGroup)
     }
 
     /// - tls: connect with TLS (to a secureClientPort).
     /// - sasl: DIGEST-MD5 login after each handshake (Java's ZooKeeperSaslClient).
+    /// - maxOutstandingRequests: requests on the wire at once; later calls
+    ///   wait in the client, in order, until replies make room.
+    /// - canBeReadOnly: accept a read-only server (ConnectedReadOnly); while
+    ///   on one, the client probes the others ("isro") and moves to the
+    ///   first read-write one it finds.
     private init(
         connectString: String, sessionTimeout: Duration, canBeReadOnly: Bool,
-        resume: (id: Int64, password: ByteBuffer)?, tls: ClientTLS?, sasl: SASLCredentials?, eventLoopGroup: EventLoopGroup
+        resume: (id: Int64, password: ByteBuffer)?, tls: ClientTLS?, sasl: SASLCredentials?,
+        maxOutstandingRequests: Int, eventLoopGroup: EventLoopGroup
     ) throws {
         let parsed = try ConnectString(connectString)
         self.connectString = parsed
         let milliseconds = sessionTimeout.components.seconds * 1000 + sessionTimeout.components.attoseconds / 1_000_000_000_000_000
         let configuration = ClientConfiguration(
             connectString: parsed, sessionTimeout: Int32(clamping: milliseconds), canBeReadOnly: canBeReadOnly,
-            resumeSession: resume, sasl: sasl)
+            resumeSession: resume, sasl: sasl, maxOutstandingRequests: maxOutstandingRequests)
         connection = ClientConnection(configuration: configuration, eventLoop: eventLoopGroup.next(), tls: try tls?.makeContext())
         connection.start()
     }
@@ -277,14 +286,26 @@ public final class ZooKeeperClient: Sendable {
             watch: WatchRegistration(target, path: path, watcher: watcher.id))
     }
 
-    /// Removes every watch of `type` on `path` (Java's removeAllWatches); the
-    /// watchers hear DataWatchRemoved / ChildWatchRemoved / PersistentWatchRemoved.
-    public func removeAllWatches(_ path: String, type: WatcherType) async throws {
+    /// Removes every watch of `type` (children, data or any) on `path`
+    /// (Java's removeAllWatches); the watchers hear DataWatchRemoved /
+    /// ChildWatchRemoved / PersistentWatchRemoved. Throws NoWatcher when the
+    /// client holds none. `local` removes them even if the server cannot be
+    /// asked or refuses.
+    public func removeAllWatches(_ path: String, type: WatcherType, local: Bool = false) async throws {
         try validate(path)
-        guard await connection.hasWatches(path: path, type: type) else { throw ZooKeeperError(.noWatcher, path: path) }
         _ = try await call(
             .removeWatches, .removeWatches(RemoveWatchesRequest(path: server(path), type: type.rawValue)), path: path,
-            removal: .init(path: path, type: type))
+            removal: .init(path: path, type: type, local: local))
+    }
+
+    /// Removes one watcher's watches of `type` on `path` (Java's
+    /// removeWatches: checkWatches on the wire, since the server keeps one
+    /// watch per connection and others may share it).
+    public func removeWatches(_ path: String, watcher: Watcher, type: WatcherType, local: Bool = false) async throws {
+        try validate(path)
+        _ = try await call(
+            .checkWatches, .checkWatches(CheckWatchesRequest(path: server(path), type: type.rawValue)), path: path,
+            removal: .init(path: path, type: type, watcher: watcher.id, local: local))
     }
 
     /// Adds credentials to the session (and to every reconnect); throws

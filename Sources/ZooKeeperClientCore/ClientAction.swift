@@ -17,6 +17,10 @@ public enum ClientAction: Sendable {
     /// Deliver an event to these watchers; state events (type None) also go
     /// to the session's default watcher.
     case event(WatchedEvent, watchers: Set<WatcherID>)
+    /// Ask this server "isro" on a connection of its own (plain 4lw, as
+    /// Java 3.8's client does; TLS when the client uses TLS, as 3.9's), at
+    /// most a second, then call `probeFinished` with whether it said "rw".
+    case probeReadWrite(ServerAddress)
 }
 
 /// Names a request from `submit` to its `.reply` or `.fail`. Wire xids are

@@ -19,6 +19,10 @@ public struct ClientConfiguration: Sendable {
     public var resumeSession: (id: Int64, password: ByteBuffer)?
     /// A DIGEST-MD5 login run after every handshake, before any other request.
     public var sasl: SASLCredentials?
+    /// Requests sent and not yet answered, at most; later ones wait in the
+    /// client, in order. Java's client has no bound; the server's
+    /// globalOutstandingLimit (1000) is the same idea on the other side.
+    public var maxOutstandingRequests: Int
 
     public init(
         connectString: ConnectString,
@@ -28,8 +32,10 @@ public struct ClientConfiguration: Sendable {
         randomSeed: UInt64 = UInt64.random(in: .min ... .max),
         shuffleHosts: Bool = true,
         resumeSession: (id: Int64, password: ByteBuffer)? = nil,
-        sasl: SASLCredentials? = nil
+        sasl: SASLCredentials? = nil,
+        maxOutstandingRequests: Int = 1000
     ) {
+        self.maxOutstandingRequests = max(maxOutstandingRequests, 1)
         self.sasl = sasl
         self.resumeSession = resumeSession
         self.connectString = connectString
@@ -51,6 +57,12 @@ public enum ClientTiming {
     public static let reconnectJitter: Int64 = 1_000
     /// SetWatches batches are cut once their paths reach this many characters.
     public static let setWatchesMaxLength = 128 * 1024
+    /// Read-only sessions probe for a read-write server after this long,
+    /// doubling each time up to the maximum (ClientCnxn.pingRwTimeout, ms).
+    public static let minReadWriteProbeInterval: Int64 = 100
+    public static let maxReadWriteProbeInterval: Int64 = 60_000
+    /// How long a probe may take (Java's socket timeout for isro, ms).
+    public static let readWriteProbeTimeout: Int64 = 1_000
 }
 
 /// A small, seedable generator (SplitMix64): deterministic in tests.

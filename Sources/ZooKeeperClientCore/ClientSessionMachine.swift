@@ -39,8 +39,10 @@ public struct ClientSessionMachine: Sendable {
     private var nextXid: Int32 = 1
     private var nextToken = 1
     private var authInfo: [AuthPacket] = []
-    /// Requests submitted while not connected; sent after the handshake.
-    private var outgoing: [Outgoing] = []
+    /// Requests not sent yet: submitted while not connected (sent after the
+    /// handshake), or while `maxOutstandingRequests` were unanswered (sent as
+    /// replies make room), in submission order.
+    private var outgoing = CircularBuffer<Outgoing>()
     /// Sent requests waiting for their replies, oldest first.
     private var pending = CircularBuffer<Pending>()
     /// Auth packets sent on this connection, in order; a token when a caller waits.
@@ -55,6 +57,14 @@ public struct ClientSessionMachine: Sendable {
     private var isFirstConnect = true
     private var seenReadWriteServer = false
     private var closeToken: RequestToken?
+    /// Seeking a read-write server while connected read-only (ClientCnxn's
+    /// pingRwServer): when the last probe went out, the wait before the next
+    /// (doubling from 100 ms to a minute), the probe under way, and the
+    /// server index a probe found read-write, connected to next.
+    private var lastReadWriteProbe: Int64 = 0
+    private var readWriteProbeInterval = ClientTiming.minReadWriteProbeInterval
+    private var probing: ServerAddress?
+    private var readWriteServerIndex: Int?
     /// The SASL login under way on this connection and the xid of its request;
     /// other requests wait until it completes (ClientCnxn.tunnelAuthInProgress).
     private var sasl: (client: DigestMD5Client, xid: Int32)?
@@ -76,13 +86,19 @@ public struct ClientSessionMachine: Sendable {
         var removal: WatchRemoval?
     }
 
-    /// Watches a successful removeWatches or checkWatches drops locally.
+    /// The local side of removeWatches (every watcher of the path) or
+    /// checkWatches (one watcher), applied when the reply comes, as Java's
+    /// WatchDeregistration is. `local` removes even when the server failed.
     public struct WatchRemoval: Hashable, Sendable {
         public var path: String
         public var type: WatcherType
-        public init(path: String, type: WatcherType) {
+        public var watcher: WatcherID?
+        public var local: Bool
+        public init(path: String, type: WatcherType, watcher: WatcherID? = nil, local: Bool = false) {
             self.path = path
             self.type = type
+            self.watcher = watcher
+            self.local = local
         }
     }
 
@@ -112,6 +128,7 @@ public struct ClientSessionMachine: Sendable {
     /// Starts the first connection attempt.
     public mutating func start(now: Int64) -> [ClientAction] {
         guard phase == .idle else { return [] }
+        lastReadWriteProbe = now
         return connectNext(now: now)
     }
 
@@ -187,12 +204,14 @@ public struct ClientSessionMachine: Sendable {
                 let reason = "Client session timed out, have not heard from server in \(idleReceive)ms for session id 0x\(String(UInt64(bitPattern: sessionId), radix: 16))"
                 return phase == .closing ? finishClose(closeSocket: true) : loseConnection(now: now, reason: reason, closeSocket: true)
             }
+            var actions: [ClientAction] = []
             let idleSend = now - lastSend
             let timeToNextPing = readTimeout / 2 - idleSend - (idleSend > 1000 ? 1000 : 0)
             if timeToNextPing <= 0 || idleSend > ClientTiming.maxSendPingInterval {
-                return [sendFrame(ClientRequest(xid: Xid.ping, op: .ping, body: .none), now: now)]
+                actions.append(sendFrame(ClientRequest(xid: Xid.ping, op: .ping, body: .none), now: now))
             }
-            return []
+            if let probe = probeReadWriteIfDue(now: now) { actions.append(probe) }
+            return actions
         case .idle, .terminated:
             return []
         }
@@ -207,7 +226,9 @@ public struct ClientSessionMachine: Sendable {
             // When `tick`'s ping rule first fires: a second early once idle for over a second.
             let half = readTimeout / 2
             let ping = lastSend + (half <= 1000 ? half : max(half - 1000, 1001))
-            return min(lastReceive + readTimeout + 1, ping, lastSend + ClientTiming.maxSendPingInterval + 1)
+            let deadline = min(lastReceive + readTimeout + 1, ping, lastSend + ClientTiming.maxSendPingInterval + 1)
+            guard seeksReadWriteServer, probing == nil else { return deadline }
+            return min(deadline, lastReadWriteProbe + readWriteProbeInterval)
         case .idle, .terminated: return nil
         }
     }
@@ -221,10 +242,8 @@ public struct ClientSessionMachine: Sendable {
     ) -> (token: RequestToken, actions: [ClientAction]) {
         let token = takeToken()
         if let failure = refusal() { return (token, [.fail(token, failure)]) }
-        let request = Outgoing(token: token, op: op, body: body, watch: watch, removal: removal)
-        if isOpen { return (token, [send(request, now: now)]) }
-        outgoing.append(request)
-        return (token, [])
+        outgoing.append(Outgoing(token: token, op: op, body: body, watch: watch, removal: removal))
+        return (token, sendQueued(now: now))
     }
 
     /// Adds credentials for this session and every later connection; the token
@@ -234,10 +253,8 @@ public struct ClientSessionMachine: Sendable {
         if let failure = refusal() { return (token, [.fail(token, failure)]) }
         let packet = AuthPacket(type: 0, scheme: scheme, auth: auth)
         if !authInfo.contains(packet) { authInfo.append(packet) }
-        let request = Outgoing(token: token, op: .auth, body: .auth(packet), watch: nil, removal: nil)
-        if isOpen { return (token, [send(request, now: now)]) }
-        outgoing.append(request)
-        return (token, [])
+        outgoing.append(Outgoing(token: token, op: .auth, body: .auth(packet), watch: nil, removal: nil))
+        return (token, sendQueued(now: now))
     }
 
     /// Closes the session: closeSession when connected, else at once. Returns
@@ -245,11 +262,15 @@ public struct ClientSessionMachine: Sendable {
     public mutating func close(now: Int64) -> (token: RequestToken?, actions: [ClientAction]) {
         switch phase {
         case .connected:
+            // Requests held back go out first, as they are ahead of
+            // closeSession in Java's queue.
+            var actions: [ClientAction] = []
+            while isOpen, let request = outgoing.popFirst() { actions.append(send(request, now: now)) }
             let token = takeToken()
             closeToken = token
-            let action = send(Outgoing(token: token, op: .closeSession, body: .none), now: now)
+            actions.append(send(Outgoing(token: token, op: .closeSession, body: .none), now: now))
             phase = .closing
-            return (token, [action])
+            return (token, actions)
         case .closing, .terminated:
             return (nil, [])
         case .idle, .waiting, .connecting, .handshaking:
@@ -257,10 +278,29 @@ public struct ClientSessionMachine: Sendable {
         }
     }
 
-    /// Whether the client holds a watch `removeWatches(path, type)` would remove
-    /// (Java refuses with NoWatcher before asking the server otherwise).
-    public func hasWatches(path: String, type: WatcherType) -> Bool {
-        kinds(for: type).contains { !watches.watchers($0, path: path).isEmpty }
+    /// The answer to `.probeReadWrite`: whether the server said "rw" to isro.
+    /// A read-write server ends the read-only connection (ConnectionLoss to
+    /// every waiting call, Disconnected) and is the next one connected to.
+    public mutating func probeFinished(_ server: ServerAddress, readWrite: Bool, now: Int64) -> [ClientAction] {
+        guard probing == server else { return [] }
+        probing = nil
+        guard readWrite, seeksReadWriteServer, let index = servers.firstIndex(of: server) else { return [] }
+        readWriteProbeInterval = ClientTiming.minReadWriteProbeInterval
+        readWriteServerIndex = index
+        return loseConnection(now: now, reason: "Majority server found at \(server.host):\(server.port)", closeSocket: true)
+    }
+
+    private var seeksReadWriteServer: Bool { phase == .connected && state == .connectedReadOnly }
+
+    /// Java probes the next host in its list each time the interval has passed,
+    /// doubling the interval up to a minute.
+    private mutating func probeReadWriteIfDue(now: Int64) -> ClientAction? {
+        guard seeksReadWriteServer, probing == nil, now - lastReadWriteProbe >= readWriteProbeInterval else { return nil }
+        lastReadWriteProbe = now
+        readWriteProbeInterval = min(readWriteProbeInterval * 2, ClientTiming.maxReadWriteProbeInterval)
+        hostIndex = (hostIndex + 1) % servers.count
+        probing = servers[hostIndex]
+        return .probeReadWrite(servers[hostIndex])
     }
 
     // MARK: - Frames from the server
@@ -346,11 +386,21 @@ public struct ClientSessionMachine: Sendable {
             lastSend = now
             actions.append(.send(primed))
         }
-        let queued = outgoing
-        outgoing.removeAll()
-        for request in queued { actions.append(send(request, now: now)) }
+        return actions + sendQueued(now: now)
+    }
+
+    /// Sends held requests while the connection is open and fewer than
+    /// `maxOutstandingRequests` wait for replies: the client's back-pressure.
+    private mutating func sendQueued(now: Int64) -> [ClientAction] {
+        var actions: [ClientAction] = []
+        while isOpen, pending.count < configuration.maxOutstandingRequests, let request = outgoing.popFirst() {
+            actions.append(send(request, now: now))
+        }
         return actions
     }
+
+    /// Requests not yet sent (held by back-pressure or a missing connection).
+    public var queuedCount: Int { outgoing.count }
 
     private func setWatchesBatches() -> [(op: OpCode, body: RequestBody)] {
         let chroot = configuration.connectString
@@ -458,7 +508,7 @@ public struct ClientSessionMachine: Sendable {
             actions += loseConnection(now: now, reason: "bad \(request.op) reply: \(error)", closeSocket: true)
             return actions
         }
-        guard let token = request.token else { return [] }
+        guard let token = request.token else { return sendQueued(now: now) }
         if token == closeToken {
             return [.reply(token, ServerReply(header: header, op: request.op, body: decoded))] + finishClose(closeSocket: true)
         }
@@ -466,38 +516,59 @@ public struct ClientSessionMachine: Sendable {
         if let watch = request.watch, let kind = watch.kind(for: err) {
             watches.add(kind, path: watch.path, watcher: watch.watcher)
         }
-        if let removal = request.removal, err == .ok {
-            actions += removeLocally(removal)
+        var header = header
+        if let removal = request.removal {
+            let (code, events) = unregister(removal, err: err)
+            header.err = code.rawValue
+            actions += events
         }
         actions.append(.reply(token, ServerReply(header: header, op: request.op, body: decoded)))
-        return actions
+        return actions + sendQueued(now: now)
     }
 
-    private func kinds(for type: WatcherType) -> [WatchKind] {
-        switch type {
-        case .children: [.child]
-        case .data: [.data, .exist]
-        case .any: [.child, .data, .exist, .persistent, .persistentRecursive]
-        case .persistent: [.persistent]
-        case .persistentRecursive: [.persistentRecursive]
+    /// Java's ZKWatchManager.removeWatcher, run on every finished
+    /// removeWatches/checkWatches (a reply, or ConnectionLoss): NoWatcher
+    /// unless the client holds a matching watch; the server's error unless
+    /// `local`; otherwise the watches go and their watchers hear of it.
+    /// Returns the call's outcome and the events.
+    private mutating func unregister(_ removal: WatchRemoval, err: ErrorCode) -> (ErrorCode, [ClientAction]) {
+        let path = removal.path
+        let held: [WatchKind] = switch removal.type {
+        case .children: [.child, .persistent, .persistentRecursive]
+        case .data: [.data, .exist, .persistent, .persistentRecursive]
+        case .any: WatchKind.allCases
         default: []
         }
-    }
-
-    /// Drops watches the server removed and tells their watchers (ZKWatchManager.removeWatcher).
-    private mutating func removeLocally(_ removal: WatchRemoval) -> [ClientAction] {
-        var actions: [ClientAction] = []
-        for kind in kinds(for: removal.type) {
-            let removed = watches.removeAll(kind, path: removal.path)
-            guard !removed.isEmpty else { continue }
+        let matches = held.contains { kind in
+            let set = watches.watchers(kind, path: path)
+            return removal.watcher.map(set.contains) ?? !set.isEmpty
+        }
+        guard matches else { return (.noWatcher, []) }
+        if err != .ok && !removal.local { return (err, []) }
+        let removable: [WatchKind] = switch removal.type {
+        case .children: [.child]
+        case .data: [.data, .exist]
+        default: WatchKind.allCases
+        }
+        var removed: [EventType: Set<WatcherID>] = [:]
+        for kind in removable {
+            let gone = removal.watcher.map { watches.remove(kind, path: path, watcher: $0) ? [$0] : [] }
+                ?? watches.removeAll(kind, path: path)
             let type: EventType = switch kind {
             case .child: .childWatchRemoved
             case .data, .exist: .dataWatchRemoved
             default: .persistentWatchRemoved
             }
-            actions.append(.event(WatchedEvent(type: type, state: .syncConnected, path: removal.path), watchers: removed))
+            removed[type, default: []].formUnion(gone)
         }
-        return actions
+        guard !removed.values.allSatisfy(\.isEmpty) else { return (.noWatcher, []) }
+        let state: KeeperState = err == .sessionExpired || err == .connectionLoss ? .disconnected : .syncConnected
+        var events: [ClientAction] = []
+        for type in [EventType.childWatchRemoved, .dataWatchRemoved, .persistentWatchRemoved] {
+            guard let set = removed[type], !set.isEmpty else { continue }
+            events.append(.event(WatchedEvent(type: type, state: state, path: path), watchers: set))
+        }
+        return (.ok, events)
     }
 
     // MARK: - Connections
@@ -542,11 +613,17 @@ public struct ClientSessionMachine: Sendable {
     }
 
     /// Picks the next server (StaticHostProvider.next): after a whole round
-    /// without connecting it pauses a second; reconnects add jitter.
+    /// without connecting it pauses a second; reconnects add jitter. A
+    /// read-write server a probe found comes first, without the pause.
     private mutating func connectNext(now: Int64) -> [ClientAction] {
-        hostIndex = (hostIndex + 1) % servers.count
         var delay: Int64 = 0
-        if hostIndex == lastConnectedIndex { delay += ClientTiming.spinDelay }
+        if let index = readWriteServerIndex {
+            readWriteServerIndex = nil
+            hostIndex = index
+        } else {
+            hostIndex = (hostIndex + 1) % servers.count
+            if hostIndex == lastConnectedIndex { delay += ClientTiming.spinDelay }
+        }
         if lastConnectedIndex == -1 { lastConnectedIndex = 0 }
         if !isFirstConnect { delay += Int64.random(in: 0..<ClientTiming.reconnectJitter, using: &rng) }
         if delay > 0 {
@@ -587,10 +664,23 @@ public struct ClientSessionMachine: Sendable {
 
     private mutating func failAll(_ code: ErrorCode) -> [ClientAction] {
         var actions: [ClientAction] = []
-        for request in pending { if let token = request.token { actions.append(.fail(token, code)) } }
+        let failed = pending.compactMap { request in request.token.map { ($0, request.op, request.removal) } }
+            + outgoing.map { ($0.token, $0.op, $0.removal) }
         pending.removeAll()
-        for request in outgoing { actions.append(.fail(request.token, code)) }
         outgoing.removeAll()
+        for (token, op, removal) in failed {
+            guard let removal else {
+                actions.append(.fail(token, code))
+                continue
+            }
+            // A local removal succeeds without the server (Java's conLossPacket
+            // runs the deregistration too).
+            let (outcome, events) = unregister(removal, err: code)
+            actions += events
+            actions.append(outcome == .ok
+                ? .reply(token, ServerReply(header: ReplyHeader(xid: 0, zxid: -1, err: 0), op: op, body: .none))
+                : .fail(token, outcome))
+        }
         for token in authReplies { if let token { actions.append(.fail(token, code)) } }
         authReplies.removeAll()
         return actions

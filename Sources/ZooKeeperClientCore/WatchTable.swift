@@ -98,6 +98,13 @@ public struct WatchTable: Sendable {
         return watchers[kind]?.removeValue(forKey: path) ?? []
     }
 
+    /// Removes one watcher of `path` in `kind`; false if it held none there.
+    public mutating func remove(_ kind: WatchKind, path: String, watcher: WatcherID) -> Bool {
+        guard watchers[kind]?[path]?.remove(watcher) != nil else { return false }
+        if watchers[kind]?[path]?.isEmpty == true { _ = removeAll(kind, path: path) }
+        return true
+    }
+
     /// Every watcher the table holds.
     public var allWatchers: Set<WatcherID> {
         var all = Set<WatcherID>()

@@ -64,7 +64,8 @@ actor LockLedger {
             try await lockA.acquire()
             let lockB = DistributedLock(client: b, path: path)
             let waiter = Task { try await lockB.acquire() }
-            try await Task.sleep(for: .milliseconds(200))
+            // B queues behind A (bounded wait: tests run side by side).
+            for _ in 0..<100 where try await b.getChildren(path).count < 2 { try await Task.sleep(for: .milliseconds(100)) }
             #expect(try await b.getChildren(path).count == 2)
             await a.close()
             try await waiter.value

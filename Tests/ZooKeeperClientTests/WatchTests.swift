@@ -92,4 +92,28 @@ import ZooKeeperProtocol
             await zk.close()
         }
     }
+
+    /// removeWatches for one watcher: checkWatches on the wire; the other
+    /// watcher of the same node keeps its watch and hears the change.
+    @Test func removeOneWatcherKeepsTheOthers() async throws {
+        try await withServer { server in
+            let zk = try await ClientOperationTests.connect(server)
+            let root = uniqueRoot("rw1")
+            try await zk.create(root)
+            let first = await zk.makeWatcher()
+            let second = await zk.makeWatcher()
+            _ = try await zk.getData(root, watcher: first)
+            _ = try await zk.exists(root, watcher: second)
+            try await zk.removeWatches(root, watcher: first, type: .data)
+            #expect(await next(first.events) { $0.type != .none } == WatchedEvent(type: .dataWatchRemoved, state: .syncConnected, path: root))
+            await #expect(throws: ZooKeeperError(.noWatcher, path: root)) {
+                try await zk.removeWatches(root, watcher: first, type: .data)
+            }
+            try await zk.setData(root, data: [1])
+            #expect(await next(second.events) { $0.type != .none } == WatchedEvent(type: .nodeDataChanged, state: .syncConnected, path: root))
+            // The first heard nothing more.
+            #expect(await next(first.events, where: { $0.type != .none }, seconds: 0.5) == nil)
+            await zk.close()
+        }
+    }
 }
