@@ -87,26 +87,9 @@ final class TestServer: @unchecked Sendable {
     /// external one when it can be controlled.
     static var canRestart: Bool { external == nil || externalControl != nil }
 
-    /// Runs the control command and waits for it (posix_spawn and waitpid on
-    /// a thread of its own: Foundation's Process did not always see the exit).
     private func control(_ verb: String) async throws {
         guard let command = Self.externalControl?.replacingOccurrences(of: "%s", with: verb) else { return }
-        let status: Int32 = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var pid: pid_t = 0
-                let words: [String] = ["/bin/bash", "-c", command]
-                var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-                defer { for arg in argv { free(arg) } }
-                guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
-                    continuation.resume(returning: -1)
-                    return
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status)
-            }
-        }
-        guard status == 0 else { throw ServerControlError(command: command) }
+        try await runShellCommand(command)
     }
 
     /// Stops the server (sessions and data stay in its data dir).
@@ -140,6 +123,27 @@ final class TestServer: @unchecked Sendable {
 }
 
 struct ServerControlError: Error { var command: String }
+
+/// Runs a shell command and waits for it (posix_spawn and waitpid on a
+/// thread of its own: Foundation's Process did not always see the exit).
+func runShellCommand(_ command: String) async throws {
+    let status: Int32 = await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            var pid: pid_t = 0
+            let words: [String] = ["/bin/bash", "-c", command]
+            var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { for arg in argv { free(arg) } }
+            guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
+                continuation.resume(returning: -1)
+                return
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            continuation.resume(returning: status)
+        }
+    }
+    guard status == 0 else { throw ServerControlError(command: command) }
+}
 
 /// Runs `body` with a started server and stops it afterwards, even on failure.
 func withServer<T>(_ body: (TestServer) async throws -> T) async throws -> T {
