@@ -254,7 +254,8 @@ public final class ZooKeeperServer: Sendable {
             let plain = bootstrap { [self] in
                 // The plain port's pipeline stays a single handler unless unified.
                 if unified, let tls = currentTLS() {
-                    return [PortUnificationHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed), ClientConnectionHandler(server: self)]
+                    let setup = TLSConnectionSetup(tls: tls, provider: x509, logger: logger, authFailed: authFailed)
+                    return [PortUnificationHandler(setup: setup), ClientConnectionHandler(server: self)]
                 }
                 return [ClientConnectionHandler(server: self)]
             }
@@ -264,11 +265,8 @@ public final class ZooKeeperServer: Sendable {
         }
         if let listen = configuration.secureClientPortAddress, tls != nil {
             let secure = bootstrap { [self] in
-                let tls = currentTLS()!
-                return [
-                    NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(tls: tls, provider: x509, logger: logger, authFailed: authFailed),
-                    ClientConnectionHandler(server: self),
-                ]
+                let setup = TLSConnectionSetup(tls: currentTLS()!, provider: x509, logger: logger, authFailed: authFailed)
+                return setup.handlers() + [ClientConnectionHandler(server: self)]
             }
             let bound = try await secure.bind(host: listen.host ?? "0.0.0.0", port: listen.port).get()
             secureChannel.withLockedValue { $0 = bound }

@@ -27,9 +27,9 @@ import ZooKeeperStorageFormat
             _ = try dir.writeSnapshot(state.snapshot().file, zxid: zxid)
         }
         // A snapshot cut short (no closing "/"), newest of all: not valid, so not counted.
-        FileManager.default.createFile(atPath: path + "/version-2/snapshot.50", contents: Data(repeating: 7, count: 64))
+        _ = FileManager.default.createFile(atPath: path + "/version-2/snapshot.50", contents: Data(repeating: 7, count: 64))
         for zxid in [0x1, 0x15, 0x1e, 0x33] {
-            FileManager.default.createFile(atPath: path + "/version-2/log.\(String(zxid, radix: 16))", contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: path + "/version-2/log.\(String(zxid, radix: 16))", contents: Data([1]))
         }
         let deleted = try dir.purge(retain: 3)
         #expect(Set(deleted.map { String($0.split(separator: "/").last!) }) == ["snapshot.0", "snapshot.10", "log.1", "log.15"])
@@ -48,7 +48,7 @@ import ZooKeeperStorageFormat
         _ = try gz.writeSnapshot(state.snapshot().file, zxid: 1)
         _ = try snappy.writeSnapshot(state.snapshot().file, zxid: 2)
         _ = try gz.writeSnapshot(state.snapshot().file, zxid: 3)
-        FileManager.default.createFile(atPath: path + "/version-2/snapshot.4.gz", contents: Data("not gzip".utf8))
+        _ = FileManager.default.createFile(atPath: path + "/version-2/snapshot.4.gz", contents: Data("not gzip".utf8))
         let deleted = try gz.purge(retain: 2)
         #expect(deleted.map { String($0.split(separator: "/").last!) } == ["snapshot.1.gz"])
         #expect(try names(path) == ["snapshot.2.snappy", "snapshot.3.gz", "snapshot.4.gz"])

@@ -10,6 +10,21 @@ struct ClientCertificateIdentities {
     var identities: [AuthIdentity]
 }
 
+/// What a TLS connection's handlers share: the key material current when it
+/// was accepted, the x509 provider, the logger, and the auth-failure counter
+/// (Java's serverStats().incrementAuthFailedCount()).
+struct TLSConnectionSetup {
+    var tls: ClientTLS
+    var provider: X509AuthenticationProvider?
+    var logger: Logger
+    var authFailed: @Sendable () -> Void
+
+    /// The TLS handler and, behind it, the handshake check.
+    func handlers() -> [ChannelHandler] {
+        [NIOSSLServerHandler(context: tls.context), TLSHandshakeHandler(setup: self)]
+    }
+}
+
 /// Behind the TLS handler: logs a failed handshake (closing only that
 /// connection), and turns the client's certificate into x509 identities
 /// (NettyServerCnxnFactory.CertificateVerifier and X509AuthenticationProvider).
@@ -17,20 +32,12 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let tls: ClientTLS
-    private let provider: X509AuthenticationProvider?
-    private let logger: Logger
-    private let authFailed: @Sendable () -> Void
+    private let setup: TLSConnectionSetup
     private var handshakeDone = false
+    private var tls: ClientTLS { setup.tls }
+    private var logger: Logger { setup.logger }
 
-    /// - Parameter authFailed: counts a failed handshake or certificate, as Java's
-    ///   serverStats().incrementAuthFailedCount().
-    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger, authFailed: @escaping @Sendable () -> Void) {
-        self.tls = tls
-        self.provider = provider
-        self.logger = logger
-        self.authFailed = authFailed
-    }
+    init(setup: TLSConnectionSetup) { self.setup = setup }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent else {
@@ -46,18 +53,18 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
                 let dn = try DistinguishedName.subject(ofCertificate: try certificate.toDERBytes())
                 metadata["subject"] = "\(dn)"
                 guard tls.hasTrustStore else {
-                    authFailed()
+                    setup.authFailed()
                     logger.error("closing connection: no trust manager (ssl.trustStore.location) to authenticate the client certificate", metadata: metadata)
                     context.close(promise: nil)
                     return
                 }
-                if let provider {
+                if let provider = setup.provider {
                     let identities = provider.identities(subject: dn)
                     logger.info("Authenticated Id '\(dn)' for Scheme 'x509'", metadata: metadata)
                     context.fireUserInboundEventTriggered(ClientCertificateIdentities(identities: identities))
                 }
             } catch {
-                authFailed()
+                setup.authFailed()
                 logger.error("closing connection: cannot read the client certificate's subject: \(error)", metadata: metadata)
                 context.close(promise: nil)
                 return
@@ -72,7 +79,7 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
             context.fireErrorCaught(error)
             return
         }
-        authFailed()
+        setup.authFailed()
         logger.warning(
             "closing connection: TLS handshake failed: \(error)",
             metadata: ["remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")"]
@@ -90,18 +97,12 @@ final class PortUnificationHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let tls: ClientTLS
-    private let provider: X509AuthenticationProvider?
-    private let logger: Logger
-    private let authFailed: @Sendable () -> Void
+    private let setup: TLSConnectionSetup
     private var decided = false
+    private var tls: ClientTLS { setup.tls }
+    private var logger: Logger { setup.logger }
 
-    init(tls: ClientTLS, provider: X509AuthenticationProvider?, logger: Logger, authFailed: @escaping @Sendable () -> Void) {
-        self.tls = tls
-        self.provider = provider
-        self.logger = logger
-        self.authFailed = authFailed
-    }
+    init(setup: TLSConnectionSetup) { self.setup = setup }
 
     func channelActive(context: ChannelHandlerContext) {
         let timeout = tls.handshakeDetectionTimeout
@@ -125,13 +126,7 @@ final class PortUnificationHandler: ChannelInboundHandler, RemovableChannelHandl
         decided = true
         if first == 0x16 {
             do {
-                try context.pipeline.syncOperations.addHandlers(
-                    [
-                        NIOSSLServerHandler(context: tls.context),
-                        TLSHandshakeHandler(tls: tls, provider: provider, logger: logger, authFailed: authFailed),
-                    ],
-                    position: .after(self)
-                )
+                try context.pipeline.syncOperations.addHandlers(setup.handlers(), position: .after(self))
             } catch {
                 logger.error("closing connection: cannot set up TLS: \(error)")
                 context.close(promise: nil)
