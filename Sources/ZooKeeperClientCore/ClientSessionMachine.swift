@@ -355,7 +355,7 @@ public struct ClientSessionMachine: Sendable {
         sessionPassword = response.passwd ?? ByteBuffer()
         if !response.readOnly { seenReadWriteServer = true }
         phase = .connected
-        var actions = [stateEvent(response.readOnly ? .connectedReadOnly : .syncConnected)]
+        let actions = [stateEvent(response.readOnly ? .connectedReadOnly : .syncConnected)]
         if let credentials = configuration.sasl {
             // DIGEST-MD5 has no initial response: the JDK client sends an empty token.
             let client = DigestMD5Client(credentials: credentials, cnonce: Self.makeCnonce(using: &rng))
