@@ -204,6 +204,8 @@ public final class ZooKeeperClient: Sendable {
     @discardableResult
     public func setACL(_ path: String, acl: [ACL], version: Int32 = -1) async throws -> Stat {
         try validate(path)
+        // As Java's validateACL: an empty list is refused before anything is sent.
+        guard !acl.isEmpty else { throw ZooKeeperError(.invalidACL) }
         let reply = try await call(.setACL, .setACL(SetACLRequest(path: server(path), acl: acl, version: version)), path: path)
         guard case .setACL(let r) = reply.body else { throw ZooKeeperError(.marshallingError, path: path) }
         return r.stat
@@ -320,6 +322,19 @@ public final class ZooKeeperClient: Sendable {
         let reply = try await call(.whoAmI, .none, path: nil)
         guard case .whoAmI(let r) = reply.body else { throw ZooKeeperError(.marshallingError) }
         return r.clientInfo ?? []
+    }
+
+    /// Changes the ensemble (ZooKeeperAdmin.reconfigure): `joining` server
+    /// lines to add and `leaving` ids to remove, or `members`, a whole new
+    /// membership. `fromConfig` is the config version it must apply to (-1:
+    /// any). Returns the committed config and the stat of /zookeeper/config.
+    public func reconfig(
+        joining: String?, leaving: String?, members: String?, fromConfig: Int64 = -1
+    ) async throws -> (data: [UInt8], stat: Stat) {
+        let request = ReconfigRequest(joiningServers: joining, leavingServers: leaving, newMembers: members, curConfigId: fromConfig)
+        let reply = try await call(.reconfig, .reconfig(request), path: nil)
+        guard case .getData(let r) = reply.body else { throw ZooKeeperError(.marshallingError) }
+        return (r.data.bytes, r.stat)
     }
 
     // MARK: - Helpers
