@@ -27,7 +27,11 @@ public struct CommandRunner: Sendable {
     }
 
     public func run(_ line: String) async -> CommandOutput {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        await run(words: CommandWords.split(line))
+    }
+
+    /// A command already split into words (as a shell passes them on the command line).
+    public func run(words: [String]) async -> CommandOutput {
         guard let name = words.first else { return CommandOutput() }
         var args = Arguments(Array(words.dropFirst()))
         var output = CommandOutput()
@@ -127,6 +131,14 @@ public struct CommandRunner: Sendable {
             try await removeWatches(&args)
         case "config":
             try await config(&args, &output)
+        case "setAcl":
+            try await setAcl(&args, &output)
+        case "version":
+            try args.rejectOptions()
+            guard args.next() == nil else { throw UsageError(text: "version ") }
+            output.out += "ZooKeeper CLI version: \(Self.version)\n"
+        case "reconfig":
+            try await reconfig(&args, &output)
         case "quit":
             output.quit = true
         default:
@@ -198,6 +210,10 @@ public struct CommandRunner: Sendable {
         return value
     }
 
+    /// What `version` prints after "ZooKeeper CLI version: " (Java prints
+    /// its build's Version.getFullVersion()).
+    public static let version = "3.8.0-swift-zookeeper, built with Swift"
+
     /// ZooKeeperMain.usage() as 3.8.0 prints it (some lines end in a space).
     static let usage: String = [
         "ZooKeeper -server host:port -client-configuration properties-file cmd args",
@@ -247,7 +263,9 @@ struct Arguments {
 
     mutating func option(_ name: String) throws -> String? {
         guard let index = words.firstIndex(of: "-\(name)") else { return nil }
-        guard index + 1 < words.count else { throw UsageError(text: "option -\(name) needs a value") }
+        guard index + 1 < words.count else {
+            throw UsageError(text: "org.apache.commons.cli.MissingArgumentException: Missing argument for option: \(name)")
+        }
         let value = words[index + 1]
         words.removeSubrange(index...index + 1)
         return value

@@ -23,7 +23,7 @@ struct ZKCli: AsyncParsableCommand {
         let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout))
         if !command.isEmpty {
             try await client.waitUntilConnected()
-            emit(await shell.process(command.joined(separator: " ")))
+            emit(await shell.process(words: command))
             await shell.client.close()
             return
         }
