@@ -15,12 +15,27 @@ struct ZKCli: AsyncParsableCommand {
     @Option(name: .customLong("timeout", withSingleDash: true), help: "session timeout in milliseconds")
     var timeout = 30_000
 
+    @Option(
+        name: .customLong("client-configuration", withSingleDash: true),
+        help: "Java client properties: zookeeper.client.secure, zookeeper.ssl.*, java.security.auth.login.config")
+    var clientConfiguration: String?
+
     @Argument(parsing: .captureForPassthrough)
     var command: [String] = []
 
     func run() async throws {
-        let client = try ZooKeeperClient(connectString: server, sessionTimeout: .milliseconds(timeout))
-        let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout))
+        var settings = ClientConfigurationFile()
+        if let clientConfiguration {
+            do {
+                settings = try ClientConfigurationFile.load(path: clientConfiguration)
+            } catch {
+                FileHandle.standardError.write(Data("zkcli: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let client = try ZooKeeperClient(
+            connectString: server, sessionTimeout: .milliseconds(timeout), tls: settings.tls, sasl: settings.sasl)
+        let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout), tls: settings.tls, sasl: settings.sasl)
         if !command.isEmpty {
             try await client.waitUntilConnected()
             emit(await shell.process(words: command))
