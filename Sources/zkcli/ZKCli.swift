@@ -4,7 +4,7 @@ import ZooKeeperCLI
 import ZooKeeperClient
 
 /// zkCli.sh's commands and output: `zkcli -server host:port cmd args`, or
-/// commands read from stdin, one a line.
+/// commands read from stdin, one a line (edited at a prompt on a terminal).
 @main
 struct ZKCli: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "zkcli")
@@ -42,10 +42,15 @@ struct ZKCli: AsyncParsableCommand {
             await shell.client.close()
             return
         }
-        say("Connecting to \(server)\nWelcome to ZooKeeper!\nJLine support is disabled\n")
+        let interactive = Terminal.isInteractive
+        say("Connecting to \(server)\nWelcome to ZooKeeper!\nJLine support is \(interactive ? "enabled" : "disabled")\n")
         try await client.waitUntilConnected()
         say("\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n")
-        while let line = readLine() {
+        var terminal = Terminal()
+        while true {
+            var prompt = ""
+            if interactive { prompt = await shell.prompt }
+            guard let line = interactive ? terminal.readLine(prompt: prompt) : readLine() else { break }
             let output = await shell.executeLine(line)
             emit(output)
             if output.quit { break }
