@@ -332,7 +332,8 @@ public final class ZooKeeperClient: Sendable {
         joining: String?, leaving: String?, members: String?, fromConfig: Int64 = -1
     ) async throws -> (data: [UInt8], stat: Stat) {
         let request = ReconfigRequest(joiningServers: joining, leavingServers: leaving, newMembers: members, curConfigId: fromConfig)
-        let reply = try await call(.reconfig, .reconfig(request), path: nil)
+        // Java's ZooKeeperAdmin reports a failed reconfig with the path "".
+        let reply = try await call(.reconfig, .reconfig(request), path: "")
         guard case .getData(let r) = reply.body else { throw ZooKeeperError(.marshallingError) }
         return (r.data.bytes, r.stat)
     }
