@@ -114,7 +114,8 @@ public struct LineEditor: Sendable {
         }
     }
 
-    /// Feeds bytes until a line is done; the bytes after it are left unread.
+    /// Feeds bytes until a line is done; bytes after a finished line are not
+    /// fed (feed byte by byte to keep them for the next line).
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> (output: [UInt8], outcome: Outcome) {
         var output: [UInt8] = []
         for byte in bytes {

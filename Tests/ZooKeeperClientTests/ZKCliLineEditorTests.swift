@@ -98,7 +98,7 @@ import ZooKeeperCLI
         #expect(editor.feed(UInt8(3)).output == Array("^C\r\n> ".utf8))
     }
 
-    @Test func bytesAfterTheLineAreLeftUnread() {
+    @Test func byteByByteTheNextLineStartsAfterEnter() {
         var editor = LineEditor()
         _ = editor.begin(prompt: "> ")
         var bytes = Array("ls\rget\r".utf8)[...]
