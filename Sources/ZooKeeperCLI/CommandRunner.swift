@@ -79,14 +79,22 @@ public struct CommandRunner: Sendable {
             let ttl = try args.option("t").map { try Self.int64($0) }
             let path = try args.path()
             let data = args.next().map { Array($0.utf8) }
+            let acl = args.next().map { ACLText(parsing: $0) }
+            for warning in acl?.warnings ?? [] { output.err += warning + "\n" }
             var mode: CreateMode = sequential ? (ephemeral ? .ephemeralSequential : .persistentSequential) : (ephemeral ? .ephemeral : .persistent)
             if container { mode = .container }
-            if let ttl {
-                mode = sequential ? .persistentSequentialWithTTL : .persistentWithTTL
-                let (created, _) = try await client.createWithStat(path, data: data, mode: mode, ttl: ttl)
-                output.err += "Created \(created)\n"
-            } else {
-                output.err += "Created \(try await client.create(path, data: data, mode: mode))\n"
+            do {
+                if let ttl {
+                    mode = sequential ? .persistentSequentialWithTTL : .persistentWithTTL
+                    let (created, _) = try await client.createWithStat(path, data: data, acl: acl?.acl ?? ACL.openACLUnsafe, mode: mode, ttl: ttl)
+                    output.err += "Created \(created)\n"
+                } else {
+                    output.err += "Created \(try await client.create(path, data: data, acl: acl?.acl ?? ACL.openACLUnsafe, mode: mode))\n"
+                }
+            } catch let error as ZooKeeperError where error.code == .invalidACL || error.code == .ephemeralOnLocalSession {
+                // CreateCommand says these twice: its own line, then the usual one.
+                output.err += error.code == .invalidACL ? "\(error)\n" : "Unable to create ephemeral node on a local session\n"
+                throw error
             }
         case "delete":
             let version = try args.option("v").map { try Self.int32($0) } ?? -1
