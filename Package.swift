@@ -152,7 +152,7 @@ var clientTargets: [Target] {
         ),
         .target(name: "ZooKeeperRecipes", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
         // zkCli.sh's commands and output texts, and the command line.
-        .target(name: "ZooKeeperCLI", dependencies: ["ZooKeeperClient", "ZooKeeperProtocol"]),
+        .target(name: "ZooKeeperCLI", dependencies: ["ZooKeeperClient", "ZooKeeperClientCore", "ZooKeeperProtocol", "ZooKeeperServerConfig"]),
         .executableTarget(name: "zkcli", dependencies: ["ZooKeeperCLI", "ZooKeeperClient", argumentParser]),
         // Pipelined calls through the client, compared with the C client by scripts/benchmark-client.
         .executableTarget(name: "zk-client-benchmark", dependencies: ["ZooKeeperClient"]),

@@ -27,7 +27,11 @@ public struct CommandRunner: Sendable {
     }
 
     public func run(_ line: String) async -> CommandOutput {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        await run(words: CommandWords.split(line))
+    }
+
+    /// A command already split into words (as a shell passes them on the command line).
+    public func run(words: [String]) async -> CommandOutput {
         guard let name = words.first else { return CommandOutput() }
         var args = Arguments(Array(words.dropFirst()))
         var output = CommandOutput()
@@ -75,14 +79,22 @@ public struct CommandRunner: Sendable {
             let ttl = try args.option("t").map { try Self.int64($0) }
             let path = try args.path()
             let data = args.next().map { Array($0.utf8) }
+            let acl = args.next().map { ACLText(parsing: $0) }
+            for warning in acl?.warnings ?? [] { output.err += warning + "\n" }
             var mode: CreateMode = sequential ? (ephemeral ? .ephemeralSequential : .persistentSequential) : (ephemeral ? .ephemeral : .persistent)
             if container { mode = .container }
-            if let ttl {
-                mode = sequential ? .persistentSequentialWithTTL : .persistentWithTTL
-                let (created, _) = try await client.createWithStat(path, data: data, mode: mode, ttl: ttl)
-                output.err += "Created \(created)\n"
-            } else {
-                output.err += "Created \(try await client.create(path, data: data, mode: mode))\n"
+            do {
+                if let ttl {
+                    mode = sequential ? .persistentSequentialWithTTL : .persistentWithTTL
+                    let (created, _) = try await client.createWithStat(path, data: data, acl: acl?.acl ?? ACL.openACLUnsafe, mode: mode, ttl: ttl)
+                    output.err += "Created \(created)\n"
+                } else {
+                    output.err += "Created \(try await client.create(path, data: data, acl: acl?.acl ?? ACL.openACLUnsafe, mode: mode))\n"
+                }
+            } catch let error as ZooKeeperError where error.code == .invalidACL || error.code == .ephemeralOnLocalSession {
+                // CreateCommand says these twice: its own line, then the usual one.
+                output.err += error.code == .invalidACL ? "\(error)\n" : "Unable to create ephemeral node on a local session\n"
+                throw error
             }
         case "delete":
             let version = try args.option("v").map { try Self.int32($0) } ?? -1
@@ -127,6 +139,14 @@ public struct CommandRunner: Sendable {
             try await removeWatches(&args)
         case "config":
             try await config(&args, &output)
+        case "setAcl":
+            try await setAcl(&args, &output)
+        case "version":
+            try args.rejectOptions()
+            guard args.next() == nil else { throw UsageError(text: "version ") }
+            output.out += "ZooKeeper CLI version: \(Self.version)\n"
+        case "reconfig":
+            try await reconfig(&args, &output)
         case "quit":
             output.quit = true
         default:
@@ -198,6 +218,10 @@ public struct CommandRunner: Sendable {
         return value
     }
 
+    /// What `version` prints after "ZooKeeper CLI version: " (Java prints
+    /// its build's Version.getFullVersion()).
+    public static let version = "3.8.0-swift-zookeeper, built with Swift"
+
     /// ZooKeeperMain.usage() as 3.8.0 prints it (some lines end in a space).
     static let usage: String = [
         "ZooKeeper -server host:port -client-configuration properties-file cmd args",
@@ -247,7 +271,9 @@ struct Arguments {
 
     mutating func option(_ name: String) throws -> String? {
         guard let index = words.firstIndex(of: "-\(name)") else { return nil }
-        guard index + 1 < words.count else { throw UsageError(text: "option -\(name) needs a value") }
+        guard index + 1 < words.count else {
+            throw UsageError(text: "org.apache.commons.cli.MissingArgumentException: Missing argument for option: \(name)")
+        }
         let value = words[index + 1]
         words.removeSubrange(index...index + 1)
         return value

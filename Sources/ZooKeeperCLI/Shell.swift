@@ -11,16 +11,23 @@ public actor Shell {
     private var runner: CommandRunner
     private var host: String
     private let sessionTimeout: Duration
+    /// How `connect` reaches servers: what -client-configuration set.
+    private let tls: ClientTLS?
+    private let sasl: SASLCredentials?
     public nonisolated let watches = WatchSwitch()
     private var history: [Int: String] = [:]
     private var commandCount = 0
     private var closed = false
     private static let ownCommands: Set<String> = ["redo", "history", "printwatches", "connect", "close"]
 
-    public init(client: ZooKeeperClient, server: String, sessionTimeout: Duration) {
+    public init(
+        client: ZooKeeperClient, server: String, sessionTimeout: Duration, tls: ClientTLS? = nil, sasl: SASLCredentials? = nil
+    ) {
         self.client = client
         host = server
         self.sessionTimeout = sessionTimeout
+        self.tls = tls
+        self.sasl = sasl
         runner = CommandRunner(client: client, watches: watches)
     }
 
@@ -33,7 +40,11 @@ public actor Shell {
     }
 
     public func process(_ line: String) async -> CommandOutput {
-        let words = line.split(separator: " ").map(String.init)
+        await process(words: CommandWords.split(line))
+    }
+
+    /// A command already split into words (the command line's own arguments).
+    public func process(words: [String]) async -> CommandOutput {
         guard let name = words.first else { return CommandOutput() }
         var output = CommandOutput()
         switch name {
@@ -42,7 +53,7 @@ public actor Shell {
                 output.err += "Command index out of range\n"
                 return output
             }
-            if again.split(separator: " ").first == "redo" {
+            if CommandWords.split(again).first == "redo" {
                 output.err += "No redoing redos\n"
                 return output
             }
@@ -70,11 +81,27 @@ public actor Shell {
             return output
         }
         if Self.ownCommands.contains(name) { return output }
-        let result = await runner.run(line)
+        let result = await runner.run(words: words)
         output.out += result.out
         output.err += result.err
         output.quit = result.quit
         return output
+    }
+
+    /// ZooKeeperMain.getPrompt: "[zk: host(STATE) N] " with the client's
+    /// ZooKeeper.States name and the next command's number.
+    public var prompt: String {
+        get async {
+            let state: String
+            switch closed ? .closed : await client.state {
+            case .syncConnected: state = "CONNECTED"
+            case .connectedReadOnly: state = "CONNECTEDREADONLY"
+            case .closed, .expired: state = "CLOSED"
+            case .authFailed: state = "AUTH_FAILED"
+            default: state = "CONNECTING"
+            }
+            return "[zk: \(host)(\(state)) \(commandCount)] "
+        }
     }
 
     private var isAlive: Bool {
@@ -98,7 +125,7 @@ public actor Shell {
         if await isAlive { await close(&output) }
         host = server
         do {
-            client = try ZooKeeperClient(connectString: server, sessionTimeout: sessionTimeout)
+            client = try ZooKeeperClient(connectString: server, sessionTimeout: sessionTimeout, tls: tls, sasl: sasl)
         } catch {
             output.err += "\(error)\n"
             return

@@ -125,11 +125,14 @@ public final class ZooKeeperClient: Sendable {
     // MARK: - Operations
 
     /// Creates a node; returns its path (with the sequence number for sequential modes).
+    /// An empty ACL is refused before anything is sent, as Java's validateACL
+    /// does (here, in createWithStat and in setACL).
     @discardableResult
     public func create(
         _ path: String, data: [UInt8]? = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent
     ) async throws -> String {
         try validate(path, sequential: mode.isSequential)
+        guard !acl.isEmpty else { throw ZooKeeperError(.invalidACL) }
         guard !mode.isTTL else { throw ZooKeeperArgumentError("Use createWithStat(ttl:) for TTL modes") }
         let request = CreateRequest(path: server(path), data: data.map { ByteBuffer(bytes: $0) }, acl: acl, flags: mode.rawValue)
         let reply = try await call(mode.isContainer ? .createContainer : .create, .create(request), path: path)
@@ -146,6 +149,7 @@ public final class ZooKeeperClient: Sendable {
         _ path: String, data: [UInt8]? = [], acl: [ACL] = ACL.openACLUnsafe, mode: CreateMode = .persistent, ttl: Int64 = -1
     ) async throws -> (path: String, stat: Stat) {
         try validate(path, sequential: mode.isSequential)
+        guard !acl.isEmpty else { throw ZooKeeperError(.invalidACL) }
         let reply: ServerReply
         if mode.isTTL {
             guard ttl > 0 else { throw ZooKeeperArgumentError("ttl must be positive for \(mode)") }
@@ -204,6 +208,7 @@ public final class ZooKeeperClient: Sendable {
     @discardableResult
     public func setACL(_ path: String, acl: [ACL], version: Int32 = -1) async throws -> Stat {
         try validate(path)
+        guard !acl.isEmpty else { throw ZooKeeperError(.invalidACL) }
         let reply = try await call(.setACL, .setACL(SetACLRequest(path: server(path), acl: acl, version: version)), path: path)
         guard case .setACL(let r) = reply.body else { throw ZooKeeperError(.marshallingError, path: path) }
         return r.stat
@@ -320,6 +325,20 @@ public final class ZooKeeperClient: Sendable {
         let reply = try await call(.whoAmI, .none, path: nil)
         guard case .whoAmI(let r) = reply.body else { throw ZooKeeperError(.marshallingError) }
         return r.clientInfo ?? []
+    }
+
+    /// Changes the ensemble (ZooKeeperAdmin.reconfigure): `joining` server
+    /// lines to add and `leaving` ids to remove, or `members`, a whole new
+    /// membership. `fromConfig` is the config version it must apply to (-1:
+    /// any). Returns the committed config and the stat of /zookeeper/config.
+    public func reconfig(
+        joining: String?, leaving: String?, members: String?, fromConfig: Int64 = -1
+    ) async throws -> (data: [UInt8], stat: Stat) {
+        let request = ReconfigRequest(joiningServers: joining, leavingServers: leaving, newMembers: members, curConfigId: fromConfig)
+        // Java's ZooKeeperAdmin reports a failed reconfig with the path "".
+        let reply = try await call(.reconfig, .reconfig(request), path: "")
+        guard case .getData(let r) = reply.body else { throw ZooKeeperError(.marshallingError) }
+        return (r.data.bytes, r.stat)
     }
 
     // MARK: - Helpers

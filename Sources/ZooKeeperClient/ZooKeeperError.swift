@@ -14,9 +14,9 @@ public struct ZooKeeperError: Error, Hashable, Sendable, CustomStringConvertible
         self.results = results
     }
 
-    /// Java's KeeperException.getMessage().
+    /// Java's KeeperException.getMessage() (no " for" with no path or an empty one).
     public var description: String {
-        "KeeperErrorCode = \(code.message)" + (path.map { " for \($0)" } ?? "")
+        "KeeperErrorCode = \(code.message)" + (path.flatMap { $0.isEmpty ? nil : " for \($0)" } ?? "")
     }
 }
 

@@ -49,6 +49,9 @@ import ZooKeeperProtocol
     @Test func withoutAPathJavaPrintsNullOrNothing() {
         #expect(CommandRunner.message(ZooKeeperError(.noNode)) == "Node does not exist: null")
         #expect(CommandRunner.message(ZooKeeperError(.connectionLoss)) == "KeeperErrorCode = ConnectionLoss")
+        // A failed reconfig names the path "" (ZooKeeperAdmin).
+        #expect(CommandRunner.message(ZooKeeperError(.badVersion, path: "")) == "version No is not valid : ")
+        #expect(CommandRunner.message(ZooKeeperError(.reconfigDisabled, path: "")) == "KeeperErrorCode = Reconfig is disabled")
     }
 
     /// Errors a server really returns, through the shell, print to stderr.

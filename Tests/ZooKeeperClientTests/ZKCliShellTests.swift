@@ -10,6 +10,18 @@ import ZooKeeperClient
 @Suite struct ZKCliShellTests {
     struct Expected: Decodable { var out: String; var err: String }
 
+    /// ZooKeeperMain.getPrompt: host, ZooKeeper.States name, next command's number.
+    @Test func thePromptNamesTheStateAndTheCommandNumber() async throws {
+        try await withServer { server in
+            let client = try await ClientOperationTests.connect(server)
+            let shell = Shell(client: client, server: server.connectString, sessionTimeout: .seconds(30))
+            #expect(await shell.prompt == "[zk: \(server.connectString)(CONNECTED) 0] ")
+            _ = await shell.executeLine("ls /")
+            _ = await shell.executeLine("close")
+            #expect(await shell.prompt == "[zk: \(server.connectString)(CLOSED) 2] ")
+        }
+    }
+
     @Test func anInteractiveSessionPrintsWhatJavasZkCliPrinted() async throws {
         let fixtures = ZKCliTests.fixtures
         let script = try String(contentsOf: fixtures.appendingPathComponent("interactive.txt"), encoding: .utf8)
