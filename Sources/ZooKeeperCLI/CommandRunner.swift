@@ -220,7 +220,7 @@ public struct CommandRunner: Sendable {
 
     /// What `version` prints after "ZooKeeper CLI version: " (Java prints
     /// its build's Version.getFullVersion()).
-    public static let version = "3.8.0-swift-zookeeper, built with Swift"
+    public static let version = ZooKeeperVersion.string
 
     /// ZooKeeperMain.usage() as 3.8.0 prints it (some lines end in a space).
     static let usage: String = [

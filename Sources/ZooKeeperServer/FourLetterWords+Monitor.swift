@@ -1,3 +1,4 @@
+import ZooKeeperProtocol
 import ZooKeeperServerCore
 
 /// `mntr`: ZooKeeperServer.dumpMonitorValues, then every metric of the
@@ -16,7 +17,7 @@ extension FourLetterWords {
         let uptime = ServerClock.now().monotonic - server.startedAt
         let latency = counters.requestLatency
         var measured: [String: String] = [
-            "version": ServerVersion.string,
+            "version": ZooKeeperVersion.string,
             "server_state": "standalone",
             "ephemerals_count": "\(tree.ephemerals)",
             "num_alive_connections": "\(connections)",

@@ -10,12 +10,6 @@ import ZooKeeperProtocol
 import ZooKeeperServerConfig
 import ZooKeeperServerCore
 
-/// The version every `srvr`, `stat`, `envi` and `mntr` reports: Java's
-/// numbers (clients parse them) and our own build name.
-public enum ServerVersion {
-    public static let string = "3.8.0-swift-zookeeper, built with Swift"
-}
-
 /// Four-letter words on the client port, in Java 3.8.0's layout
 /// (org.apache.zookeeper.server.command.*). Each answer is the whole text the
 /// server writes before closing; nil means close without writing.
@@ -73,7 +67,7 @@ enum FourLetterWords {
     static func serverStats(_ server: ZooKeeperServer, withClients: Bool) -> String {
         let counters = server.counters.withLockedValue { $0 }
         let (zxid, nodes) = server.state.withState { ($0.lastZxid, $0.tree.nodeCount) }
-        var text = "Zookeeper version: \(ServerVersion.string)\n"
+        var text = "Zookeeper version: \(ZooKeeperVersion.string)\n"
         if withClients {
             text += "Clients:\n" + connectionLines(server, brief: true) + "\n"
         }
@@ -260,7 +254,7 @@ enum FourLetterWords {
         let memory = SystemInfo.physicalMemory
         let mb = 1024 * 1024
         let entries: [(String, String)] = [
-            ("zookeeper.version", ServerVersion.string),
+            ("zookeeper.version", ZooKeeperVersion.string),
             ("host.name", SystemInfo.hostName),
             ("java.version", "<NA>"),
             ("java.vendor", "<NA>"),

@@ -156,7 +156,7 @@ enum Layout {
             return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
         })
         let expectedMonitor = [
-            "zk_version": ServerVersion.string, "zk_server_state": "standalone", "zk_ephemerals_count": "1",
+            "zk_version": ZooKeeperVersion.string, "zk_server_state": "standalone", "zk_ephemerals_count": "1",
             "zk_num_alive_connections": "2", "zk_znode_count": "7", "zk_global_sessions": "1",
             "zk_packets_sent": "12", "zk_packets_received": "13", "zk_watch_count": "3",
             "zk_approximate_data_size": "71", "zk_last_client_response_size": "16",
@@ -178,7 +178,7 @@ enum Layout {
         #expect(conf.contains("clientPort=\(try #require(server.address.port))\n"))
         #expect(conf.contains("dataDir=\(server.dataDir)/version-2\n"))
         #expect(conf.contains("tickTime=2000\nmaxClientCnxns=0\nminSessionTimeout=4000\nmaxSessionTimeout=120000\n"))
-        #expect(answer("envi").contains("zookeeper.version=\(ServerVersion.string)\n"))
+        #expect(answer("envi").contains("zookeeper.version=\(ZooKeeperVersion.string)\n"))
         #expect(answer("dirs").hasPrefix("datadir_size: "))
     }
 
@@ -187,7 +187,7 @@ enum Layout {
         let server = try await TestServer.start(extraConfig: "")
         do {
             let srvr = try await server.word("srvr")
-            #expect(srvr.hasPrefix("Zookeeper version: \(ServerVersion.string)\nLatency min/avg/max: 0/0.0/0\n"))
+            #expect(srvr.hasPrefix("Zookeeper version: \(ZooKeeperVersion.string)\nLatency min/avg/max: 0/0.0/0\n"))
             for word in ["ruok", "stat", "mntr", "cons", "envi", "stmk"] {
                 let text = try await server.word(word)
                 #expect(text == "\(word) is not executed because it is not in the whitelist.\n")
