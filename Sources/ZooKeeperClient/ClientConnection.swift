@@ -19,12 +19,14 @@ final class ClientConnection: @unchecked Sendable {
     private var nextWatcher = 0
     private var timer: Scheduled<Void>?
     private var closedPromises: [EventLoopPromise<Void>] = []
+    let configuration: ClientConfiguration
     /// Set for the secure client port: every connection starts with a TLS handshake.
     private let tls: NIOSSLContext?
 
     init(configuration: ClientConfiguration, eventLoop: EventLoop, tls: NIOSSLContext? = nil) {
         self.eventLoop = eventLoop
         self.tls = tls
+        self.configuration = configuration
         machine = ClientSessionMachine(configuration: configuration)
     }
 

@@ -30,11 +30,12 @@ public final class ZooKeeperClient: Sendable {
         tls: ClientTLS? = nil,
         sasl: SASLCredentials? = nil,
         maxOutstandingRequests: Int = 1000,
+        renewExpiredSession: Bool = false,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         try self.init(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
                       resume: nil, tls: tls, sasl: sasl, maxOutstandingRequests: maxOutstandingRequests,
-                      eventLoopGroup: eventLoopGroup)
+                      renewExpiredSession: renewExpiredSession, eventLoopGroup: eventLoopGroup)
     }
 
     /// A client that resumes an existing session (Java's constructor with
@@ -43,11 +44,13 @@ public final class ZooKeeperClient: Sendable {
         connectString: String, sessionId: Int64, password: [UInt8],
         sessionTimeout: Duration = .seconds(30), canBeReadOnly: Bool = false,
         tls: ClientTLS? = nil, sasl: SASLCredentials? = nil, maxOutstandingRequests: Int = 1000,
+        renewExpiredSession: Bool = false,
         eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws -> ZooKeeperClient {
         try ZooKeeperClient(connectString: connectString, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
                             resume: (sessionId, ByteBuffer(bytes: password)), tls: tls, sasl: sasl,
-                            maxOutstandingRequests: maxOutstandingRequests, eventLoopGroup: eventLoopGroup)
+                            maxOutstandingRequests: maxOutstandingRequests, renewExpiredSession: renewExpiredSession,
+                            eventLoopGroup: eventLoopGroup)
     }
 
     /// - tls: connect with TLS (to a secureClientPort).
@@ -57,17 +60,22 @@ public final class ZooKeeperClient: Sendable {
     /// - canBeReadOnly: accept a read-only server (ConnectedReadOnly); while
     ///   on one, the client probes the others ("isro") and moves to the
     ///   first read-write one it finds.
+    /// - renewExpiredSession: after Expired, start a new session (new id, no
+    ///   watches, auth replayed) instead of ending; Expired is then reported
+    ///   like Disconnected, and the recipes re-create what the old session
+    ///   held. Java's client ends at Expired (false, the default).
     private init(
         connectString: String, sessionTimeout: Duration, canBeReadOnly: Bool,
         resume: (id: Int64, password: ByteBuffer)?, tls: ClientTLS?, sasl: SASLCredentials?,
-        maxOutstandingRequests: Int, eventLoopGroup: EventLoopGroup
+        maxOutstandingRequests: Int, renewExpiredSession: Bool, eventLoopGroup: EventLoopGroup
     ) throws {
         let parsed = try ConnectString(connectString)
         self.connectString = parsed
         let milliseconds = sessionTimeout.components.seconds * 1000 + sessionTimeout.components.attoseconds / 1_000_000_000_000_000
         let configuration = ClientConfiguration(
             connectString: parsed, sessionTimeout: Int32(clamping: milliseconds), canBeReadOnly: canBeReadOnly,
-            resumeSession: resume, sasl: sasl, maxOutstandingRequests: maxOutstandingRequests)
+            resumeSession: resume, sasl: sasl, maxOutstandingRequests: maxOutstandingRequests,
+            renewExpiredSession: renewExpiredSession)
         connection = ClientConnection(configuration: configuration, eventLoop: eventLoopGroup.next(), tls: try tls?.makeContext())
         connection.start()
     }
@@ -79,18 +87,22 @@ public final class ZooKeeperClient: Sendable {
 
     // MARK: - Session
 
+    /// Whether Expired starts a new session rather than ending the client.
+    public var renewsExpiredSession: Bool { connection.configuration.renewExpiredSession }
+
     /// Session state changes, starting with the current state.
     public func states() -> AsyncStream<KeeperState> { connection.states() }
 
     /// Waits for SyncConnected (or ConnectedReadOnly); throws on a terminal state
-    /// or after `timeout`.
+    /// (Expired only when the session is not renewed) or after `timeout`.
     public func waitUntilConnected(timeout: Duration = .seconds(20)) async throws {
         let states = states()
+        let renews = renewsExpiredSession
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await state in states {
                     if state == .syncConnected || state == .connectedReadOnly { return }
-                    if state == .expired { throw ZooKeeperError(.sessionExpired) }
+                    if state == .expired && !renews { throw ZooKeeperError(.sessionExpired) }
                     if state == .authFailed { throw ZooKeeperError(.authFailed) }
                     if state == .closed { throw ZooKeeperError(.connectionLoss) }
                 }
@@ -379,8 +391,8 @@ public final class ZooKeeperClient: Sendable {
     }
 
     private func validate(_ path: String, sequential: Bool = false) throws {
-        if let problem = ZNodePath.validationError(path, sequential: sequential) {
-            throw ZooKeeperArgumentError("Invalid path string \"\(path)\" caused by \(problem)")
+        if let message = ZNodePath.message(path, sequential: sequential) {
+            throw ZooKeeperArgumentError(message)
         }
     }
 

@@ -23,6 +23,10 @@ public struct ClientConfiguration: Sendable {
     /// client, in order. Java's client has no bound; the server's
     /// globalOutstandingLimit (1000) is the same idea on the other side.
     public var maxOutstandingRequests: Int
+    /// After Expired, start a new session instead of ending (Curator's
+    /// "new session" policy): watches are dropped, auth is replayed, and
+    /// requests wait for the new session. Java's client ends at Expired.
+    public var renewExpiredSession: Bool
 
     public init(
         connectString: ConnectString,
@@ -33,8 +37,10 @@ public struct ClientConfiguration: Sendable {
         shuffleHosts: Bool = true,
         resumeSession: (id: Int64, password: ByteBuffer)? = nil,
         sasl: SASLCredentials? = nil,
-        maxOutstandingRequests: Int = 1000
+        maxOutstandingRequests: Int = 1000,
+        renewExpiredSession: Bool = false
     ) {
+        self.renewExpiredSession = renewExpiredSession
         self.maxOutstandingRequests = max(maxOutstandingRequests, 1)
         self.sasl = sasl
         self.resumeSession = resumeSession

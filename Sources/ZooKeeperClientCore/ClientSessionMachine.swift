@@ -343,9 +343,13 @@ public struct ClientSessionMachine: Sendable {
             // The server no longer knows the session (ClientCnxn.onConnected).
             var actions = failAll(.sessionExpired)
             actions.append(.closeConnection(reason: "Unable to reconnect to ZooKeeper service, session 0x\(String(UInt64(bitPattern: sessionId), radix: 16)) has expired"))
-            phase = .terminated
+            guard configuration.renewExpiredSession else {
+                phase = .terminated
+                actions.append(stateEvent(.expired))
+                return actions
+            }
             actions.append(stateEvent(.expired))
-            return actions
+            return actions + renewSession(now: now)
         }
         negotiatedTimeout = response.timeOut
         readTimeout = Int64(response.timeOut) * 2 / 3
@@ -362,6 +366,24 @@ public struct ClientSessionMachine: Sendable {
             return actions + [sendSASL([], client: client, now: now)]
         }
         return actions + sendPrimed(now: now)
+    }
+
+    /// Starts over as a new client would, keeping the servers, the auth
+    /// to replay and the requests submitted from now on: the old session's
+    /// watches died with it, and its zxid and xids mean nothing to the new one.
+    private mutating func renewSession(now: Int64) -> [ClientAction] {
+        sessionId = 0
+        sessionPassword = ByteBuffer(repeating: 0, count: 16)
+        negotiatedTimeout = 0
+        lastZxid = 0
+        nextXid = 1
+        watches = WatchTable()
+        seenReadWriteServer = false
+        sasl = nil
+        inbound.clear()
+        readTimeout = Int64(configuration.sessionTimeout) * 2 / 3
+        connectTimeout = Int64(configuration.sessionTimeout) / Int64(max(servers.count, 1))
+        return connectNext(now: now)
     }
 
     /// Auth packets, set-watches and requests held back until the connection was ready.

@@ -6,7 +6,8 @@ import ZooKeeperProtocol
 /// is set again with each read, so a subscriber sees the latest value after
 /// any burst of writes (ZooKeeper's watches are one-shot: intermediate values
 /// can be skipped, never reordered). A lost connection is waited out and the
-/// node re-read; the stream ends with an error only when the session ends.
+/// node re-read; the stream ends with an error only when the session ends
+/// (with a renewing client, an expiry is followed by a re-read instead).
 public struct ConfigWatcher: Sendable {
     public let client: ZooKeeperClient
     public let path: String
@@ -68,7 +69,7 @@ public struct ConfigWatcher: Sendable {
                 deliver(current.data)
             }
             // Wait for the watch, or for a reconnect after which the node is read again.
-            try await watcher.changeOrReconnect(path: path)
+            try await watcher.changeOrReconnect(path: path, renewing: client.renewsExpiredSession)
         }
     }
 

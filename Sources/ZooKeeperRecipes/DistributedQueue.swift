@@ -25,14 +25,18 @@ public struct DistributedQueue: Sendable {
         try await takeHead(watcher: nil)
     }
 
-    /// Removes and returns the head, waiting for one if the queue is empty.
+    /// Removes and returns the head, waiting for one if the queue is empty
+    /// (and across a renewed session).
     public func take() async throws -> [UInt8] {
         while true {
             let watcher = await client.makeWatcher()
             defer { client.dropWatcher(watcher) }
             if let item = try await takeHead(watcher: watcher) { return item }
             for await event in watcher.events where event.type == .nodeChildrenChanged || event.state == .expired {
-                if event.state == .expired { throw ZooKeeperError(.sessionExpired, path: directory) }
+                // Items are persistent: a renewed session just looks again.
+                if event.state == .expired && !client.renewsExpiredSession {
+                    throw ZooKeeperError(.sessionExpired, path: directory)
+                }
                 break
             }
             try Task.checkCancellation()

@@ -24,23 +24,27 @@ public final class DoubleBarrier: Sendable {
     private var node: String { "\(path)/\(name)" }
 
     /// Joins and waits until `count` members have joined.
+    /// With a renewing client, an expiry while waiting joins again (the
+    /// member node went with the old session).
     public func enter() async throws {
         try await SequentialContender(client: client, directory: path, prefix: "").ensureDirectory()
-        let watcher = await client.makeWatcher()
-        defer { client.dropWatcher(watcher) }
-        // The watch goes on first so the create of `ready` cannot slip by unseen.
-        let readyExists = try await client.exists("\(path)/\(Self.ready)", watcher: watcher) != nil
-        do {
-            try await client.create(node, mode: .ephemeral)
-        } catch let error as ZooKeeperError where error.code == .nodeExists {}
-        if readyExists { return }
-        if try await members().count >= count {
+        while true {
+            let watcher = await client.makeWatcher()
+            defer { client.dropWatcher(watcher) }
+            // The watch goes on first so the create of `ready` cannot slip by unseen.
+            let readyExists = try await client.exists("\(path)/\(Self.ready)", watcher: watcher) != nil
             do {
-                try await client.create("\(path)/\(Self.ready)")
+                try await client.create(node, mode: .ephemeral)
             } catch let error as ZooKeeperError where error.code == .nodeExists {}
-            return
+            if readyExists { return }
+            if try await members().count >= count {
+                do {
+                    try await client.create("\(path)/\(Self.ready)")
+                } catch let error as ZooKeeperError where error.code == .nodeExists {}
+                return
+            }
+            if try await wait(on: watcher, for: .nodeCreated) { return }
         }
-        try await wait(on: watcher, for: .nodeCreated)
     }
 
     /// Leaves and waits until every member has left; `ready` is removed
@@ -66,7 +70,8 @@ public final class DoubleBarrier: Sendable {
                 target = members.first!
             }
             if try await client.exists("\(path)/\(target)", watcher: watcher) != nil {
-                try await wait(on: watcher, for: .nodeDeleted)
+                // Renewed or not, the members are read again.
+                _ = try await wait(on: watcher, for: .nodeDeleted)
             }
         }
         try await deleteIfPresent("\(path)/\(Self.ready)")
@@ -83,10 +88,15 @@ public final class DoubleBarrier: Sendable {
         } catch let error as ZooKeeperError where error.code == .noNode {}
     }
 
-    private func wait(on watcher: Watcher, for type: EventType) async throws {
+    /// True when the event came; false when the session expired and the
+    /// client renewed it (the watch is gone: look again).
+    private func wait(on watcher: Watcher, for type: EventType) async throws -> Bool {
         for await event in watcher.events {
-            if event.state == .expired { throw ZooKeeperError(.sessionExpired, path: path) }
-            if event.type == type { return }
+            if event.state == .expired {
+                if client.renewsExpiredSession { return false }
+                throw ZooKeeperError(.sessionExpired, path: path)
+            }
+            if event.type == type { return true }
         }
         try Task.checkCancellation()
         throw ZooKeeperError(.connectionLoss, path: path)

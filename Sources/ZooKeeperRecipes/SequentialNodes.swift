@@ -32,6 +32,53 @@ struct SequentialContender: Sendable {
         }
     }
 
+    /// A node that came first, and the session that owns it (its
+    /// ephemeralOwner): held while that session lives.
+    struct Held: Sendable {
+        var node: String
+        var owner: Int64
+    }
+
+    /// Enters and waits until first; `entered` learns the node as soon as
+    /// it exists (so it can be withdrawn). When the session expires while
+    /// waiting and the client renews it, the old node is gone: enter again.
+    func hold(tag: String, data: [UInt8], entered: (String?) -> Void) async throws -> Held {
+        while true {
+            let node = try await enter(tag: tag, data: data)
+            entered(node)
+            do {
+                try await waitUntilFirst(node)
+                if let stat = try await client.exists(node) { return Held(node: node, owner: stat.ephemeralOwner) }
+                throw ZooKeeperError(.noNode, path: node)
+            } catch let error as ZooKeeperError
+                where client.renewsExpiredSession && (error.code == .sessionExpired || error.code == .noNode)
+            {
+                entered(nil)
+                try Task.checkCancellation()
+            } catch {
+                try? await client.delete(node)
+                entered(nil)
+                throw error
+            }
+        }
+    }
+
+    /// Whether the session that owns `held` is still the client's, alive.
+    func isHeld(_ held: Held) async -> Bool {
+        let state = await client.state
+        guard state != .expired && state != .closed && state != .authFailed else { return false }
+        return await client.sessionId == held.owner
+    }
+
+    /// Returns once the session owning `held` has ended (Expired, Closed,
+    /// AuthFailed, or replaced by a renewed one).
+    func untilLost(_ held: Held) async {
+        for await state in client.states() {
+            if state == .expired || state == .closed || state == .authFailed { return }
+            if await client.sessionId != held.owner { return }
+        }
+    }
+
     /// Returns when `node` is the lowest; until then waits on its predecessor.
     func waitUntilFirst(_ node: String) async throws {
         let name = String(node.split(separator: "/").last!)

@@ -14,10 +14,14 @@ public struct ServiceInstance: Hashable, Sendable {
 
 /// Service discovery: each instance is an ephemeral node
 /// `<base>/<service>/<id>`, so it disappears with its process's session;
-/// clients list the instances or watch the set change.
+/// clients list the instances or watch the set change. With a renewing
+/// client, registrations outlive an expired session: each is created again
+/// in the new one.
 public struct ServiceRegistry: Sendable {
     public let client: ZooKeeperClient
     public let basePath: String
+    /// The tasks that re-register instances after a renewal, by node path.
+    private let renewals = LockedBox<[String: Task<Void, Never>]>([:])
 
     public init(client: ZooKeeperClient, basePath: String) {
         self.client = client
@@ -31,10 +35,43 @@ public struct ServiceRegistry: Sendable {
     @discardableResult
     public func register(service: String, id: String, data: [UInt8] = []) async throws -> String {
         try await SequentialContender(client: client, directory: directory(service), prefix: "").ensureDirectory()
-        return try await client.create("\(directory(service))/\(id)", data: data, mode: .ephemeral)
+        let path = try await client.create("\(directory(service))/\(id)", data: data, mode: .ephemeral)
+        if client.renewsExpiredSession {
+            let task = Task { [client] in await Self.keepRegistered(client: client, path: path, data: data) }
+            renewals.mutate { $0.updateValue(task, forKey: path) }?.cancel()
+        }
+        return path
+    }
+
+    /// After every expiry, once the new session is connected, creates the
+    /// node again (its parents too, should they be gone).
+    private static func keepRegistered(client: ZooKeeperClient, path: String, data: [UInt8]) async {
+        var expired = false
+        for await state in client.states() {
+            if Task.isCancelled { return }
+            switch state {
+            case .expired:
+                expired = true
+            case .syncConnected where expired:
+                do {
+                    let parent = String(path[..<path.lastIndex(of: "/")!])
+                    try await SequentialContender(client: client, directory: parent, prefix: "").ensureDirectory()
+                    try await client.create(path, data: data, mode: .ephemeral)
+                    expired = false
+                } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    expired = false
+                } catch {
+                    // Lost again before the create went through: the next
+                    // SyncConnected (or Expired) tries again.
+                }
+            default:
+                continue
+            }
+        }
     }
 
     public func unregister(service: String, id: String) async throws {
+        renewals.mutate { $0.removeValue(forKey: "\(directory(service))/\(id)") }?.cancel()
         do {
             try await client.delete("\(directory(service))/\(id)")
         } catch let error as ZooKeeperError where error.code == .noNode {}
@@ -77,7 +114,7 @@ public struct ServiceRegistry: Sendable {
                 last = current
                 deliver(current)
             }
-            try await watcher.changeOrReconnect(path: directory(service))
+            try await watcher.changeOrReconnect(path: directory(service), renewing: client.renewsExpiredSession)
         }
     }
 
