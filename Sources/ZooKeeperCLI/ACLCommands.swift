@@ -93,11 +93,8 @@ extension CommandRunner {
         }
     }
 
-    /// PathUtils.validatePath's messages: the first checks bare, the others
-    /// as "Invalid path string ...".
+    /// PathUtils.validatePath's messages.
     static func validate(_ path: String) throws {
-        guard let reason = ZNodePath.validationError(path) else { return }
-        let bare = ["Path length must be > 0", "Path must start with / character", "Path must not end with / character"]
-        throw UsageError(text: bare.contains(reason) ? reason : "Invalid path string \"\(path)\" caused by \(reason)")
+        if let message = ZNodePath.message(path) { throw UsageError(text: message) }
     }
 }

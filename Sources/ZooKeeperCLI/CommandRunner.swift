@@ -3,15 +3,19 @@ import ZooKeeperClient
 import ZooKeeperProtocol
 
 /// What one command printed: Java's zkCli writes results to stdout and
-/// "Created ..." and errors to stderr.
+/// "Created ..." and errors to stderr. `exitCode` is the status Java's
+/// ZooKeeperMain would exit with after it: 0, 1 for a failed command
+/// (CliException), 127 for an unknown one (CommandNotFoundException).
 public struct CommandOutput: Hashable, Sendable {
     public var out = ""
     public var err = ""
     public var quit = false
-    public init(out: String = "", err: String = "", quit: Bool = false) {
+    public var exitCode: Int32 = 0
+    public init(out: String = "", err: String = "", quit: Bool = false, exitCode: Int32 = 0) {
         self.out = out
         self.err = err
         self.quit = quit
+        self.exitCode = exitCode
     }
 }
 
@@ -33,16 +37,19 @@ public struct CommandRunner: Sendable {
     /// A command already split into words (as a shell passes them on the command line).
     public func run(words: [String]) async -> CommandOutput {
         guard let name = words.first else { return CommandOutput() }
-        var args = Arguments(Array(words.dropFirst()))
+        var args = Arguments(Array(words.dropFirst()), usage: Self.usage(of: name))
         var output = CommandOutput()
         do {
             try await execute(name, &args, &output)
         } catch let error as ZooKeeperError {
             output.err += Self.message(error) + "\n"
+            output.exitCode = 1
         } catch let error as UsageError {
             output.err += error.text + "\n"
+            output.exitCode = error.exitCode
         } catch {
             output.err += "\(error)\n"
+            output.exitCode = 1
         }
         return output
     }
@@ -71,7 +78,8 @@ public struct CommandRunner: Sendable {
             let stat = args.flag("s")
             let version = try args.option("v").map { try Self.int32($0) } ?? -1
             let path = try args.path()
-            let data = args.next().map { Array($0.utf8) }
+            guard let text = args.next() else { throw UsageError(text: args.usage) }
+            let data = Array(text.utf8)
             let st = try await client.setData(path, data: data, version: version)
             if stat { output.out += Self.format(st) }
         case "create":
@@ -100,11 +108,15 @@ public struct CommandRunner: Sendable {
             let version = try args.option("v").map { try Self.int32($0) } ?? -1
             try await client.delete(try args.path(), version: version)
         case "deleteall":
+            // -b batches the deletes in multis in Java; the result is the same.
+            _ = try args.option("b")
             let path = try args.path()
             for node in try await subtree(path).reversed() { try await client.delete(node) }
         case "stat":
+            let watch = args.flag("w")
             let path = try args.path()
-            guard let st = try await client.exists(path) else { throw ZooKeeperError(.noNode, path: path) }
+            let watcher = watch ? await printingWatcher() : nil
+            guard let st = try await client.exists(path, watcher: watcher) else { throw ZooKeeperError(.noNode, path: path) }
             output.out += Self.format(st)
         case "getAcl":
             let stat = args.flag("s")
@@ -123,6 +135,7 @@ public struct CommandRunner: Sendable {
             output.out += "Auth scheme: User\n"
             for info in try await client.whoAmI() { output.out += "\(info.authScheme ?? ""): \(info.user ?? "")\n" }
         case "getEphemerals":
+            try args.rejectOptions()
             let path = args.next() ?? "/"
             output.out += "[" + (try await client.getEphemerals(path)).joined(separator: ", ") + "]\n"
         case "getAllChildrenNumber":
@@ -150,7 +163,7 @@ public struct CommandRunner: Sendable {
         case "quit":
             output.quit = true
         default:
-            throw UsageError(text: Self.usage + "\nCommand not found: Command not found \(name)")
+            throw UsageError(text: Self.usage + "\nCommand not found: Command not found \(name)", exitCode: 127)
         }
     }
 
@@ -222,6 +235,13 @@ public struct CommandRunner: Sendable {
     /// its build's Version.getFullVersion()).
     public static let version = ZooKeeperVersion.string
 
+    /// One command's line of the usage text (its CliCommand.getUsageStr()),
+    /// which Java prints when the command's arguments do not parse.
+    static func usage(of name: String) -> String {
+        let line = usage.split(separator: "\n").first { $0.hasPrefix("\t\(name) ") }
+        return line.map { String($0.dropFirst()) } ?? name
+    }
+
     /// ZooKeeperMain.usage() as 3.8.0 prints it (some lines end in a space).
     static let usage: String = [
         "ZooKeeper -server host:port -client-configuration properties-file cmd args",
@@ -256,12 +276,21 @@ public struct CommandRunner: Sendable {
     ].joined(separator: "\n")
 }
 
-struct UsageError: Error { var text: String }
+struct UsageError: Error {
+    var text: String
+    var exitCode: Int32 = 1
+}
 
 /// A command's words: options (`-s`, `-v 3`) anywhere, then positionals.
+/// Take the options first: `path()` refuses any left, as Commons CLI does.
 struct Arguments {
     private var words: [String]
-    init(_ words: [String]) { self.words = words }
+    /// The command's usage line, the error for missing arguments.
+    let usage: String
+    init(_ words: [String], usage: String = "") {
+        self.words = words
+        self.usage = usage
+    }
 
     mutating func flag(_ name: String) -> Bool {
         guard let index = words.firstIndex(of: "-\(name)") else { return false }
@@ -281,7 +310,8 @@ struct Arguments {
 
     mutating func next() -> String? { words.isEmpty ? nil : words.removeFirst() }
 
-    /// Commons CLI's error for an option the command does not have.
+    /// Commons CLI's error for an option the command does not have (3.8's
+    /// parser takes "-5" for one too; a lone "-" is an argument).
     func rejectOptions() throws {
         if let unknown = words.first(where: { $0.hasPrefix("-") && $0.count > 1 }) {
             throw UsageError(text: "org.apache.commons.cli.UnrecognizedOptionException: Unrecognized option: \(unknown)")
@@ -289,7 +319,8 @@ struct Arguments {
     }
 
     mutating func path() throws -> String {
-        guard let path = next() else { throw UsageError(text: "path is required") }
+        try rejectOptions()
+        guard let path = next() else { throw UsageError(text: usage) }
         return path
     }
 }

@@ -40,7 +40,10 @@ extension CommandRunner {
         var given = false
         for (letter, key) in Self.quotaKeys {
             guard let text = try args.option(letter) else { continue }
-            guard let value = Int64(text) else { throw UsageError(text: "NumberFormatException happens when parsing the option value") }
+            guard let value = Int64(text) else {
+                // Java prints this and returns: no CliException, exit status 0.
+                throw UsageError(text: "NumberFormatException happens when parsing the option value", exitCode: 0)
+            }
             limits.values[key] = value
             given = true
         }

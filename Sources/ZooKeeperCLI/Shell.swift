@@ -14,6 +14,8 @@ public actor Shell {
     /// How `connect` reaches servers: what -client-configuration set.
     private let tls: ClientTLS?
     private let sasl: SASLCredentials?
+    /// `-r`: accept read-only servers.
+    private let canBeReadOnly: Bool
     public nonisolated let watches = WatchSwitch()
     private var history: [Int: String] = [:]
     private var commandCount = 0
@@ -21,8 +23,10 @@ public actor Shell {
     private static let ownCommands: Set<String> = ["redo", "history", "printwatches", "connect", "close"]
 
     public init(
-        client: ZooKeeperClient, server: String, sessionTimeout: Duration, tls: ClientTLS? = nil, sasl: SASLCredentials? = nil
+        client: ZooKeeperClient, server: String, sessionTimeout: Duration, tls: ClientTLS? = nil,
+        sasl: SASLCredentials? = nil, canBeReadOnly: Bool = false
     ) {
+        self.canBeReadOnly = canBeReadOnly
         self.client = client
         host = server
         self.sessionTimeout = sessionTimeout
@@ -51,10 +55,12 @@ public actor Shell {
         case "redo" where words.count >= 2:
             guard let index = Int(words[1]), index >= 0, index < commandCount, let again = history[index] else {
                 output.err += "Command index out of range\n"
+                output.exitCode = 1
                 return output
             }
             if CommandWords.split(again).first == "redo" {
                 output.err += "No redoing redos\n"
+                output.exitCode = 1
                 return output
             }
             history[commandCount] = again
@@ -85,6 +91,7 @@ public actor Shell {
         output.out += result.out
         output.err += result.err
         output.quit = result.quit
+        output.exitCode = result.exitCode
         return output
     }
 
@@ -125,7 +132,8 @@ public actor Shell {
         if await isAlive { await close(&output) }
         host = server
         do {
-            client = try ZooKeeperClient(connectString: server, sessionTimeout: sessionTimeout, tls: tls, sasl: sasl)
+            client = try ZooKeeperClient(connectString: server, sessionTimeout: sessionTimeout, canBeReadOnly: canBeReadOnly,
+                                         tls: tls, sasl: sasl)
         } catch {
             output.err += "\(error)\n"
             return
@@ -143,6 +151,34 @@ public actor Shell {
                     FileHandle.standardOutput.write(Data("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n".utf8))
                 }
             }
+        }
+    }
+
+    /// How the first connection attempt ended: the connected state
+    /// (SyncConnected or ConnectedReadOnly), or nil when it failed or took
+    /// longer than `timeout`. ZooKeeperMain sends its first command without
+    /// waiting; this lets the caller print the connection's event first, as
+    /// Java's watcher does before the reply, and not wait longer than Java.
+    public static func firstConnection(of client: ZooKeeperClient, timeout: Duration) async -> KeeperState? {
+        let states = client.states()
+        return await withTaskGroup(of: KeeperState?.self) { group in
+            group.addTask {
+                var first = true
+                for await state in states {
+                    if state == .syncConnected || state == .connectedReadOnly { return state }
+                    // The stream starts with the current state, which is no event.
+                    if first { first = false; continue }
+                    return nil
+                }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let result = await group.next() ?? nil
+            group.cancelAll()
+            return result
         }
     }
 }

@@ -109,32 +109,44 @@ extension StringProtocol {
 /// Znode path rules (Java's PathUtils.validatePath), for client-side checks.
 public enum ZNodePath {
     public static func isValid(_ path: String, sequential: Bool = false) -> Bool {
-        validationError(path, sequential: sequential) == nil
+        message(path, sequential: sequential) == nil
     }
 
-    /// Java's message for an invalid path, or nil if the path is valid.
-    public static func validationError(_ path: String, sequential: Bool = false) -> String? {
+    /// The IllegalArgumentException text Java's client gives for an invalid
+    /// path, or nil if the path is valid. Sequential paths are checked with a
+    /// "1" appended, and the message names that path, as in Java.
+    public static func message(_ path: String, sequential: Bool = false) -> String? {
         let checked = sequential ? path + "1" : path
         guard !checked.isEmpty else { return "Path length must be > 0" }
         guard checked.first == "/" else { return "Path must start with / character" }
-        if checked.count == 1 { return nil }
+        if checked.utf16.count == 1 { return nil }
         guard checked.last != "/" else { return "Path must not end with / character" }
-        let scalars = Array(checked.unicodeScalars)
-        var previous: Unicode.Scalar = "/"
-        for i in 1..<scalars.count {
-            let c = scalars[i]
-            if c.value == 0 { return "null character not allowed @\(i)" }
-            if c == "/" && previous == "/" { return "empty node name specified @\(i)" }
-            if c == "." && previous == "." {
-                if scalars[i - 2] == "/" && (i + 1 == scalars.count || scalars[i + 1] == "/") {
+        guard let reason = validationError(checked) else { return nil }
+        return "Invalid path string \"\(checked)\" caused by \(reason)"
+    }
+
+    /// The reason after "caused by" for a path that starts with "/", is not
+    /// the root and does not end with "/". Positions count UTF-16 units, as
+    /// Java's chars do, so a character outside the BMP is an invalid
+    /// (surrogate) character there too.
+    static func validationError(_ path: String) -> String? {
+        let units = Array(path.utf16)
+        var previous: UInt16 = 0x2F
+        for i in 1..<units.count {
+            let c = units[i]
+            let slash: UInt16 = 0x2F, dot: UInt16 = 0x2E
+            if c == 0 { return "null character not allowed @\(i)" }
+            if c == slash && previous == slash { return "empty node name specified @\(i)" }
+            if c == dot && previous == dot {
+                if units[i - 2] == slash && (i + 1 == units.count || units[i + 1] == slash) {
                     return "relative paths not allowed @\(i)"
                 }
-            } else if c == "." {
-                if previous == "/" && (i + 1 == scalars.count || scalars[i + 1] == "/") {
+            } else if c == dot {
+                if previous == slash && (i + 1 == units.count || units[i + 1] == slash) {
                     return "relative paths not allowed @\(i)"
                 }
-            } else if (c.value > 0x0000 && c.value <= 0x001f) || (c.value >= 0x007f && c.value <= 0x009f)
-                || (c.value >= 0xd800 && c.value <= 0xf8ff) || (c.value >= 0xfff0 && c.value <= 0xffff)
+            } else if (c > 0x0000 && c <= 0x001f) || (c >= 0x007f && c <= 0x009f)
+                || (c >= 0xd800 && c <= 0xf8ff) || c >= 0xfff0
             {
                 return "invalid character @\(i)"
             }

@@ -20,6 +20,14 @@ struct ZKCli: AsyncParsableCommand {
         help: "Java client properties: zookeeper.client.secure, zookeeper.ssl.*, java.security.auth.login.config")
     var clientConfiguration: String?
 
+    @Flag(name: .customShort("r"), help: "accept a read-only server")
+    var readOnly = false
+
+    @Flag(
+        name: .customLong("waitforconnection", withSingleDash: true),
+        help: "wait up to the session timeout for the connection before running anything")
+    var waitForConnection = false
+
     @Argument(parsing: .captureForPassthrough)
     var command: [String] = []
 
@@ -34,33 +42,70 @@ struct ZKCli: AsyncParsableCommand {
             }
         }
         let client = try ZooKeeperClient(
-            connectString: server, sessionTimeout: .milliseconds(timeout), tls: settings.tls, sasl: settings.sasl)
-        let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout), tls: settings.tls, sasl: settings.sasl)
-        if !command.isEmpty {
-            try await client.waitUntilConnected()
-            emit(await shell.process(words: command))
-            await shell.client.close()
-            return
+            connectString: server, sessionTimeout: .milliseconds(timeout), canBeReadOnly: readOnly,
+            tls: settings.tls, sasl: settings.sasl)
+        let shell = Shell(client: client, server: server, sessionTimeout: .milliseconds(timeout), tls: settings.tls,
+                          sasl: settings.sasl, canBeReadOnly: readOnly)
+        say("Connecting to \(server)\n")
+        if waitForConnection {
+            // connectToZK: no connection within the timeout ends the CLI.
+            do {
+                try await client.waitUntilConnected(timeout: .milliseconds(timeout))
+            } catch {
+                await client.close()
+                say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n")
+                FileHandle.standardError.write(Data((Self.connectionLossTrace + "\n").utf8))
+                throw ExitCode(1)
+            }
         }
-        let interactive = Terminal.isInteractive
-        say("Connecting to \(server)\nWelcome to ZooKeeper!\nJLine support is \(interactive ? "enabled" : "disabled")\n")
-        try await client.waitUntilConnected()
-        say("\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null\n")
+        let interactive = command.isEmpty && Terminal.isInteractive
+        if command.isEmpty {
+            say("Welcome to ZooKeeper!\nJLine support is \(interactive ? "enabled" : "disabled")\n")
+        }
+        if !command.isEmpty {
+            // Java sends the command at once; its watcher prints the
+            // connection's event before a reply can come, and a command that
+            // fails before the connection exits without it.
+            let output = await shell.process(words: command)
+            let state = await client.state
+            if state == .syncConnected || state == .connectedReadOnly {
+                say("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n")
+            }
+            emit(output)
+            await shell.client.close()
+            throw ExitCode(output.exitCode)
+        }
+        if let state = await Shell.firstConnection(of: client, timeout: .milliseconds(timeout)) {
+            say("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n")
+        }
         var terminal = Terminal()
+        // ZooKeeperMain exits with the status of the last command (quit keeps it).
+        var status: Int32 = 0
+        var quit = false
         while true {
             var prompt = ""
             if interactive { prompt = await shell.prompt }
             guard let line = interactive ? terminal.readLine(prompt: prompt) : readLine() else { break }
             let output = await shell.executeLine(line)
             emit(output)
-            if output.quit { break }
+            if output.quit { quit = true; break }
+            if !line.isEmpty { status = output.exitCode }
         }
         let last = await shell.client
         if await last.state != .closed {
+            // Java closes the session on quit, and its watcher prints Closed;
+            // at the end of the input it exits without a word. We close
+            // either way, so the session's ephemerals go at once.
             await last.close()
-            if shell.watches.isOn { say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n") }
+            if quit && shell.watches.isOn { say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n") }
         }
+        throw ExitCode(status)
     }
+
+    /// The first line of what Java's CLI prints when -waitforconnection
+    /// gives up (an IOException out of main).
+    static let connectionLossTrace = "Exception in thread \"main\" java.io.IOException: "
+        + "org.apache.zookeeper.KeeperException$ConnectionLossException: KeeperErrorCode = ConnectionLoss"
 
     /// Unbuffered, like the command output, so the two keep their order.
     private func say(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }

@@ -47,8 +47,23 @@ import ZooKeeperProtocol
         #expect(try ConnectString("h:1/").chroot == nil)
         #expect(throws: ConnectStringError.self) { try ConnectString("h:1/a/") }
         #expect(throws: ConnectStringError.self) { try ConnectString("/app") }
-        #expect(ZNodePath.validationError("/a//b") == "empty node name specified @3")
-        #expect(ZNodePath.validationError("/a/./b") == "relative paths not allowed @3")
         #expect(ZNodePath.isValid("/s-", sequential: true))
+    }
+
+    /// PathUtils.validatePath's texts, as Java's client throws them.
+    @Test func pathMessagesAreJavas() {
+        #expect(ZNodePath.message("") == "Path length must be > 0")
+        #expect(ZNodePath.message("a") == "Path must start with / character")
+        #expect(ZNodePath.message("/a/") == "Path must not end with / character")
+        #expect(ZNodePath.message("/a//b") == "Invalid path string \"/a//b\" caused by empty node name specified @3")
+        #expect(ZNodePath.message("/a/./b") == "Invalid path string \"/a/./b\" caused by relative paths not allowed @3")
+        #expect(ZNodePath.message("/a/..") == "Invalid path string \"/a/..\" caused by relative paths not allowed @4")
+        #expect(ZNodePath.message("/a/", sequential: true) == nil)
+        #expect(ZNodePath.message("/a//", sequential: true) == "Invalid path string \"/a//1\" caused by empty node name specified @3")
+        // Java counts UTF-16 chars: é is one, and a character outside the BMP
+        // is a surrogate pair, which Java refuses.
+        #expect(ZNodePath.message("/é\u{7F}") == "Invalid path string \"/é\u{7F}\" caused by invalid character @2")
+        #expect(ZNodePath.message("/x😀") == "Invalid path string \"/x😀\" caused by invalid character @2")
+        #expect(ZNodePath.message("/ok/é/ü") == nil)
     }
 }

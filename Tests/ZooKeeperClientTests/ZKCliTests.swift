@@ -5,12 +5,13 @@ import ZooKeeperClient
 
 /// zkcli's output for each command of a scripted session against what Java's
 /// zkCli printed for it (Fixtures/zkcli, recorded by scripts/record-zkcli-fixture
-/// from Java 3.8.0: one invocation, so one session, per command). The session
+/// from Java 3.8.0: one invocation, so one session, per command), and the
+/// status Java's CLI exited with (0, 1 for an error, 127 for no such command). The session
 /// stays under /cli so that it can share a server with other tests.
 @Suite struct ZKCliTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/zkcli")
 
-    struct Expected: Decodable { var command: String; var out: String; var err: String }
+    struct Expected: Decodable { var command: String; var out: String; var err: String; var status: Int32 }
 
     /// Java's banners, blank lines and the watcher's header lines are not
     /// part of a command's output (the same lines scripts/record-zkcli-fixture drops).
@@ -23,7 +24,7 @@ import ZooKeeperClient
     @Test func everyCommandPrintsWhatJavasZkCliPrinted() async throws {
         let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("session.expected.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try JSONDecoder().decode(Expected.self, from: Data($0.utf8)) }
-        #expect(lines.count == 120)
+        #expect(lines.count == 140)
         try await withServer { server in
             // Java's one-shot zkCli leaves its session to time out, so ephemerals
             // outlive the command: the clients stay open until the end here too.
@@ -37,9 +38,11 @@ import ZooKeeperClient
                 // `version` names each build: Java's text, with our version string.
                 let javaOut = Self.ownVersion(expected.out)
                 let same = Self.clean(output.out) == javaOut && Self.clean(output.err) == expected.err
+                    && output.exitCode == expected.status
                 if javaOut != expected.out { versionOnly += 1 }
                 #expect(Self.clean(output.out) == javaOut, "stdout of \(expected.command)")
                 #expect(Self.clean(output.err) == expected.err, "stderr of \(expected.command)")
+                #expect(output.exitCode == expected.status, "exit status of \(expected.command)")
                 if same { matching += 1 }
             }
             print("zkcli: \(matching) of \(lines.count) commands print what Java 3.8.0 printed (\(versionOnly) but for the version string)")
