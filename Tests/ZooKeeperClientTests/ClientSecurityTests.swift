@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import ZooKeeperClient
 import ZooKeeperProtocol
@@ -155,5 +156,55 @@ import ZooKeeperProtocol
             }
             await client.close()
         }
+    }
+
+    /// A reconnect runs the login again before anything else, as Java's
+    /// client does on every new connection: the session keeps its identity.
+    @Test func saslLoginIsRunAgainAfterAReconnect() async throws {
+        try await Self.withSASLServer { connect in
+            let client = try ZooKeeperClient(connectString: connect, sasl: SASLCredentials(username: "jaasuser", password: "jaas_password"))
+            let states = client.states()
+            #expect(await next(states, where: { $0 == .saslAuthenticated || $0 == .authFailed }) == .saslAuthenticated)
+            let path = uniqueRoot("sasl-again")
+            try await client.create(path, data: [2], acl: [ACL(perms: Perms.all.rawValue, id: Id(scheme: "sasl", id: "jaasuser"))])
+            // Another connection takes the session over, so the server drops
+            // the client's; it then goes away without closing the session.
+            try takeOver(connect, sessionId: await client.sessionId, password: await client.sessionPassword)
+            #expect(await next(states, where: { $0 == .disconnected }) == .disconnected)
+            #expect(await next(states, where: { $0 == .syncConnected }) == .syncConnected)
+            #expect(await next(states, where: { $0 == .saslAuthenticated || $0 == .authFailed }) == .saslAuthenticated)
+            #expect(try await Self.identities(client).contains("sasl:jaasuser"))
+            #expect(try await client.getData(path).data == [2])
+            try await client.delete(path)
+            await client.close()
+        }
+    }
+
+    /// Sends a ConnectRequest for the session on a socket of its own, waits
+    /// for the ConnectResponse and closes the socket (blocking, 5 s at most).
+    func takeOver(_ connect: String, sessionId: Int64, password: [UInt8]) throws {
+        let parts = connect.split(separator: ":")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(parts[1])!).bigEndian
+        inet_pton(AF_INET, String(parts[0]), &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        var bytes = ByteBuffer()
+        ClientMessage.connect(ConnectRequestFrame(request: ConnectRequest(
+            protocolVersion: 0, lastZxidSeen: 0, timeOut: 30_000, sessionId: sessionId,
+            passwd: ByteBuffer(bytes: password), readOnly: false))).write(to: &bytes)
+        let request = Array(bytes.readableBytesView)
+        try #require(request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == request.count)
+        var response = [UInt8](repeating: 0, count: 64)
+        let got = response.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        try #require(got > 4, "no ConnectResponse")
     }
 }
