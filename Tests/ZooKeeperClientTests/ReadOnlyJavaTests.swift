@@ -22,6 +22,17 @@ struct ReadOnlyJavaTests {
         #expect(try await zk.exists("/zookeeper") != nil)
         await #expect(throws: ZooKeeperError(.notReadOnly, path: "/ro-write")) { try await zk.create("/ro-write") }
 
+        // zkcli -r takes the read-only server (-waitforconnection: the
+        // refusing servers are tried first in turn); without -r the server
+        // refuses the session, and zkcli gives up after its timeout.
+        let readOnlyCLI = try await ZKCliBinaryTests.run(
+            ["-r", "-waitforconnection", "-server", servers, "-timeout", "20000", "ls", "/"])
+        #expect(readOnlyCLI.status == 0)
+        #expect(readOnlyCLI.out.hasSuffix("WatchedEvent state:ConnectedReadOnly type:None path:null\n[zookeeper]\n"))
+        let plainCLI = try await ZKCliBinaryTests.run(["-waitforconnection", "-server", servers, "-timeout", "3000", "ls", "/"])
+        #expect(plainCLI.status == 1)
+        #expect(plainCLI.err.contains("KeeperErrorCode = ConnectionLoss"))
+
         try await runShellCommand(control)
         // The probes find server 2 or 3; the read-only connection ends and
         // the client connects read-write, with a new session (Java's rule:
