@@ -75,17 +75,11 @@ import ZooKeeperProtocol
         try await withServer { server in
             let zk = try ZooKeeperClient(connectString: server.connectString, sessionTimeout: .seconds(4))
             try await zk.waitUntilConnected()
-            let sessionId = await zk.sessionId
-            let password = await zk.sessionPassword
             let watcher = await zk.makeWatcher()
             #expect(try await zk.exists("/", watcher: watcher) != nil)
             let states = zk.states()
-            // Another connection with the same session id and password takes the
-            // session over; closing it ends the session for everyone.
-            let thief = try ZooKeeperClient.resuming(
-                connectString: server.connectString, sessionId: sessionId, password: password, sessionTimeout: .seconds(4))
-            try await thief.waitUntilConnected()
-            await thief.close()
+            // Another connection takes the session over and closes it.
+            try await expireSession(of: zk, server: server)
             #expect(await next(states) { $0 == .expired } == .expired)
             #expect(await next(watcher.events) { $0.state == .expired }?.state == .expired)
             await #expect(throws: ZooKeeperError(.sessionExpired, path: "/")) { try await zk.getData("/") }

@@ -4,27 +4,8 @@ import ZooKeeperClient
 import ZooKeeperProtocol
 import ZooKeeperRecipes
 
-/// Ends `client`'s session from outside: another connection takes the
-/// session over with its id and password and closes it, so the client's
-/// next handshake is answered "expired".
-func expireSession(of client: ZooKeeperClient, server: TestServer) async throws {
-    let thief = try ZooKeeperClient.resuming(
-        connectString: server.connectString, sessionId: await client.sessionId,
-        password: await client.sessionPassword, sessionTimeout: .seconds(4))
-    try await thief.waitUntilConnected()
-    await thief.close()
-}
-
-/// Polls `condition` every 50 ms for at most `seconds`.
-func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
+/// A client with `renewExpiredSession` and each recipe across an expiry
+/// (forced by `expireSession`), over sockets.
 @Suite struct SessionRenewalSocketTests {
     static func renewingClient(_ server: TestServer) async throws -> ZooKeeperClient {
         let client = try ZooKeeperClient(connectString: server.connectString, sessionTimeout: .seconds(4),

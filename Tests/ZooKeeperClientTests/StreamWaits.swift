@@ -36,3 +36,13 @@ func within<T: Sendable>(_ seconds: Double = 20, _ body: @escaping @Sendable () 
         return try await group.next()!
     }
 }
+
+/// Polls `condition` every 50 ms for at most `seconds`.
+func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import ZooKeeperClient
 import ZooKeeperServer
 import ZooKeeperServerConfig
 
@@ -176,4 +177,15 @@ func next<T: Sendable>(_ stream: AsyncStream<T>, where predicate: @escaping @Sen
         group.cancelAll()
         return first
     }
+}
+
+/// Ends `client`'s session from outside: another connection takes the
+/// session over with its id and password and closes it, so the client's
+/// next handshake is answered "expired".
+func expireSession(of client: ZooKeeperClient, server: TestServer) async throws {
+    let thief = try ZooKeeperClient.resuming(
+        connectString: server.connectString, sessionId: await client.sessionId,
+        password: await client.sessionPassword, sessionTimeout: .seconds(4))
+    try await thief.waitUntilConnected()
+    await thief.close()
 }
