@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Testing
 import ZooKeeperClient
 import ZooKeeperServer
 import ZooKeeperServerConfig
@@ -127,6 +128,9 @@ struct ServerControlError: Error { var command: String }
 
 /// Runs a shell command and waits for it (posix_spawn and waitpid on a
 /// thread of its own: Foundation's Process did not always see the exit).
+/// The command starts with no signal blocked and the usual dispositions:
+/// a spawned child inherits this thread's mask, in which SIGTERM is
+/// blocked, and then `timeout` in the command could not stop anything.
 func runShellCommand(_ command: String) async throws {
     let status: Int32 = await withCheckedContinuation { continuation in
         Thread.detachNewThread {
@@ -134,7 +138,18 @@ func runShellCommand(_ command: String) async throws {
             let words: [String] = ["/bin/bash", "-c", command]
             var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
             defer { for arg in argv { free(arg) } }
-            guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var unblocked = sigset_t()
+            sigemptyset(&unblocked)
+            posix_spawnattr_setsigmask(&attributes, &unblocked)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGCHLD] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            guard posix_spawn(&pid, "/bin/bash", nil, &attributes, &argv, environ) == 0 else {
                 continuation.resume(returning: -1)
                 return
             }
@@ -188,4 +203,14 @@ func expireSession(of client: ZooKeeperClient, server: TestServer) async throws 
         password: await client.sessionPassword, sessionTimeout: .seconds(4))
     try await thief.waitUntilConnected()
     await thief.close()
+}
+
+@Suite struct ShellCommandTests {
+    /// The server control scripts bound their probes with `timeout`, which
+    /// stops its child with SIGTERM: that must reach the child.
+    @Test func timeoutInACommandStopsItsChild() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: ServerControlError.self) { try await runShellCommand("timeout 1 sleep 30") }
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
 }
