@@ -80,7 +80,7 @@ public struct ClientConfigurationFile: Sendable {
             }
         }
         switch type {
-        case "PEM": return .pem(path: location)
+        case "PEM": return .pem(path: location, password: password)
         case "PKCS12": return .pkcs12(path: location, password: password)
         case "JKS", "BCFKS":
             throw Error("\(prefix) \(location) is a \(type) store, which only Java reads; convert it to PKCS12"

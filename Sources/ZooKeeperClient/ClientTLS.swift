@@ -6,8 +6,10 @@ import NIOSSL
 public struct ClientTLS: Sendable {
     /// A key or trust store file (Java's `ssl.keyStore.type` PEM or PKCS12; JKS is Java-only).
     public enum Store: Sendable {
-        /// PEM: certificates, and for a key store the private key too, in one file.
-        case pem(path: String)
+        /// PEM: certificates, and for a key store the private key too, in one
+        /// file; `password` decrypts an encrypted private key (PKCS#8), as
+        /// Java's PemReader does with `ssl.keyStore.password`.
+        case pem(path: String, password: String = "")
         case pkcs12(path: String, password: String)
     }
 
@@ -31,7 +33,7 @@ public struct ClientTLS: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = hostnameVerification ? .fullVerification : .noHostnameVerification
         switch trustStore {
-        case .pem(let path):
+        case .pem(let path, _):
             configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
         case .pkcs12(let path, let password):
             let bundle = try NIOSSLPKCS12Bundle(file: path, passphrase: Array(password.utf8))
@@ -40,9 +42,12 @@ public struct ClientTLS: Sendable {
             configuration.trustRoots = .default
         }
         switch keyStore {
-        case .pem(let path):
+        case .pem(let path, let password):
             configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(path).map { .certificate($0) }
-            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: path, format: .pem))
+            let key = password.isEmpty
+                ? try NIOSSLPrivateKey(file: path, format: .pem)
+                : try NIOSSLPrivateKey(file: path, format: .pem) { setPassphrase in setPassphrase(Array(password.utf8)) }
+            configuration.privateKey = .privateKey(key)
         case .pkcs12(let path, let password):
             let bundle = try NIOSSLPKCS12Bundle(file: path, passphrase: Array(password.utf8))
             configuration.certificateChain = bundle.certificateChain.map { .certificate($0) }

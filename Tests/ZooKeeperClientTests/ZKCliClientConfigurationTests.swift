@@ -38,12 +38,12 @@ import ZooKeeperServerConfig
             """).tls)
         guard case .pkcs12(let path, let password) = tls.keyStore else { Issue.record("key store \(String(describing: tls.keyStore))"); return }
         #expect(path == "conf/client.p12" && password == "s3cret")
-        guard case .pem(let trust) = tls.trustStore else { Issue.record("trust store"); return }
+        guard case .pem(let trust, _) = tls.trustStore else { Issue.record("trust store"); return }
         #expect(trust == "conf/ca.crt")
         #expect(tls.hostnameVerification == false)
 
         let pem = try #require(try settings("zookeeper.client.secure=true\nzookeeper.ssl.keyStore.location=k.pem\n").tls)
-        guard case .pem("k.pem") = pem.keyStore else { Issue.record("pem key store"); return }
+        guard case .pem("k.pem", _) = pem.keyStore else { Issue.record("pem key store"); return }
         #expect(pem.trustStore == nil)
         #expect(pem.hostnameVerification)
     }
