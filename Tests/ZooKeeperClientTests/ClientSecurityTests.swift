@@ -46,10 +46,11 @@ import ZooKeeperProtocol
 
     @Test(arguments: ["pem", "encrypted pem", "p12"])
     func clientCertificateIsTheX509Identity(keyStore: String) async throws {
-        let store: ClientTLS.Store = switch keyStore {
-        case "pem": .pem(path: Self.fixtures + "/client.pem")
-        case "encrypted pem": .pem(path: try Self.clientEncryptedPEM(), password: "secret")
-        default: .pkcs12(path: try Self.clientP12(), password: "secret")
+        let store: ClientTLS.Store
+        switch keyStore {
+        case "pem": store = .pem(path: Self.fixtures + "/client.pem")
+        case "encrypted pem": store = .pem(path: try await Self.clientEncryptedPEM(), password: "secret")
+        default: store = .pkcs12(path: try await Self.clientP12(), password: "secret")
         }
         try await Self.withSecureServer { connect in
             let client = try ZooKeeperClient(connectString: connect, tls: Self.tls(store))
@@ -64,34 +65,25 @@ import ZooKeeperProtocol
     }
 
     /// client.pem as PKCS12, made with openssl in a temp dir (no second copy of the key in the repo).
-    static func clientP12() throws -> String {
+    static func clientP12() async throws -> String {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("zk-client-\(UUID().uuidString).p12").path
-        try openssl("openssl pkcs12 -export -in '\(fixtures)/client.pem' -out '\(out)' -passout pass:secret")
+        try await runShellCommand("openssl pkcs12 -export -in '\(fixtures)/client.pem' -out '\(out)' -passout pass:secret")
         return out
     }
 
     /// client.pem with its key encrypted (PKCS#8, AES-256, password "secret").
-    static func clientEncryptedPEM() throws -> String {
+    static func clientEncryptedPEM() async throws -> String {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("zk-client-\(UUID().uuidString).pem").path
         let pem = "'\(fixtures)/client.pem'"
-        try openssl("openssl pkcs8 -topk8 -v2 aes-256-cbc -in \(pem) -passout pass:secret -out '\(out)'"
+        try await runShellCommand("openssl pkcs8 -topk8 -v2 aes-256-cbc -in \(pem) -passout pass:secret -out '\(out)'"
             + " && openssl x509 -in \(pem) >> '\(out)'")
         return out
     }
 
-    private static func openssl(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(command)")
-    }
-
     /// Without its password (or with a wrong one) an encrypted key is refused
     /// before any connection is made.
-    @Test func encryptedKeyNeedsItsPassword() throws {
-        let path = try Self.clientEncryptedPEM()
+    @Test func encryptedKeyNeedsItsPassword() async throws {
+        let path = try await Self.clientEncryptedPEM()
         for password in ["", "wrong"] {
             #expect(throws: (any Error).self) {
                 _ = try ZooKeeperClient(connectString: "127.0.0.1:1", tls: Self.tls(.pem(path: path, password: password)))
