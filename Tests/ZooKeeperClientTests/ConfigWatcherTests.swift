@@ -59,14 +59,16 @@ actor Counter {
             let zk = try await ClientOperationTests.connect(server)
             let other = try await ClientOperationTests.connect(server)
             try await other.create(path, data: Array("a".utf8))
-            let stream = ConfigWatcher(client: zk, path: path).values()
-            let task = Task { try await collect(stream) { $0 == Array("b".utf8) } }
-            try await Task.sleep(for: .milliseconds(300))
+            // Each change waits for the value before it: a change made while
+            // the subscriber re-reads may be merged with the next (by design).
+            let recorder = StreamRecorder(ConfigWatcher(client: zk, path: path).values())
+            defer { recorder.stop() }
+            #expect(try await eventually { recorder.values.count == 1 })
             try await other.delete(path)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await eventually { recorder.values.count == 2 })
             try await other.create(path, data: Array("b".utf8))
-            let values = try await within { try await task.value }
-            #expect(values == [Array("a".utf8), nil, Array("b".utf8)])
+            #expect(try await eventually { recorder.values.count == 3 })
+            #expect(recorder.values == [Array("a".utf8), nil, Array("b".utf8)])
             await other.close()
             await zk.close()
         }

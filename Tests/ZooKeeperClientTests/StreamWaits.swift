@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a throwing stream until `done` says stop, for at most `seconds`;
 /// returns what it read (the last element is the one `done` accepted, unless
 /// the time ran out or the stream ended).
@@ -45,4 +47,24 @@ func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) asyn
         try await Task.sleep(for: .milliseconds(50))
     }
     return try await condition()
+}
+
+/// Reads a stream in the background and keeps what it yields, so a test can
+/// wait (with `eventually`) for each value before making the next change.
+final class StreamRecorder<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [T] = []
+    private var task: Task<Void, Never>?
+
+    init(_ stream: AsyncThrowingStream<T, Error>) {
+        task = Task { [self] in
+            do {
+                for try await value in stream { lock.withLock { stored.append(value) } }
+            } catch {}
+        }
+    }
+
+    var values: [T] { lock.withLock { stored } }
+
+    func stop() { task?.cancel() }
 }
