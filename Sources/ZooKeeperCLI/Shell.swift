@@ -123,7 +123,7 @@ public actor Shell {
     private func close(_ output: inout CommandOutput) async {
         await client.close()
         closed = true
-        if watches.isOn { output.out += "\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n" }
+        if watches.isOn { output.out += Self.stateEventText(.closed) }
     }
 
     /// connectToZK: closes a live client and starts a new one; its state
@@ -148,10 +148,15 @@ public actor Shell {
                 if first { first = false; if state != .syncConnected { continue } }
                 if state == .closed { break }
                 if printing.isOn {
-                    FileHandle.standardOutput.write(Data("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n".utf8))
+                    FileHandle.standardOutput.write(Data(Self.stateEventText(state).utf8))
                 }
             }
         }
+    }
+
+    /// What ZooKeeperMain's watcher prints for a state change.
+    public static func stateEventText(_ state: KeeperState) -> String {
+        "\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n"
     }
 
     /// How the first connection attempt ended: the connected state

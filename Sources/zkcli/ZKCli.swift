@@ -53,14 +53,10 @@ struct ZKCli: AsyncParsableCommand {
                 try await client.waitUntilConnected(timeout: .milliseconds(timeout))
             } catch {
                 await client.close()
-                say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n")
+                say(Shell.stateEventText(.closed))
                 FileHandle.standardError.write(Data((Self.connectionLossTrace + "\n").utf8))
                 throw ExitCode(1)
             }
-        }
-        let interactive = command.isEmpty && Terminal.isInteractive
-        if command.isEmpty {
-            say("Welcome to ZooKeeper!\nJLine support is \(interactive ? "enabled" : "disabled")\n")
         }
         if !command.isEmpty {
             // Java sends the command at once; its watcher prints the
@@ -69,14 +65,16 @@ struct ZKCli: AsyncParsableCommand {
             let output = await shell.process(words: command)
             let state = await client.state
             if state == .syncConnected || state == .connectedReadOnly {
-                say("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n")
+                say(Shell.stateEventText(state))
             }
             emit(output)
             await shell.client.close()
             throw ExitCode(output.exitCode)
         }
+        let interactive = Terminal.isInteractive
+        say("Welcome to ZooKeeper!\nJLine support is \(interactive ? "enabled" : "disabled")\n")
         if let state = await Shell.firstConnection(of: client, timeout: .milliseconds(timeout)) {
-            say("\nWATCHER::\n\nWatchedEvent state:\(state) type:None path:null\n")
+            say(Shell.stateEventText(state))
         }
         var terminal = Terminal()
         // ZooKeeperMain exits with the status of the last command (quit keeps it).
@@ -97,7 +95,7 @@ struct ZKCli: AsyncParsableCommand {
             // at the end of the input it exits without a word. We close
             // either way, so the session's ephemerals go at once.
             await last.close()
-            if quit && shell.watches.isOn { say("\nWATCHER::\n\nWatchedEvent state:Closed type:None path:null\n") }
+            if quit && shell.watches.isOn { say(Shell.stateEventText(.closed)) }
         }
         throw ExitCode(status)
     }
